@@ -1,0 +1,42 @@
+"""shuangtan: load, clean and tabulate documents about China's dual-carbon (双碳) goals.
+
+The public API is re-exported here; heavy modules (jieba, matplotlib, scikit-learn) are
+imported only when one of their names is first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "clean_text": "shuangtan.clean",
+    "load_documents": "shuangtan.corpus",
+    "load_speeches": "shuangtan.corpus",
+    "quality_report": "shuangtan.corpus",
+    "provinces": "shuangtan.provinces",
+    "resolve_province": "shuangtan.provinces",
+    "RANDOM_STATE": "shuangtan.paths",
+    "tokenize": "shuangtan.tokenize",
+    "tokenize_corpus": "shuangtan.tokenize",
+    "use_chinese_font": "shuangtan.plots",
+    "cluster_speeches": "shuangtan.clustering",
+    "milestones": "shuangtan.timeline",
+    "first_actions": "shuangtan.timeline",
+    "classify_occasion": "shuangtan.occasions",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Return a public name, importing its module on first use."""
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'shuangtan' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

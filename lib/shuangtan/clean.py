@@ -1,0 +1,417 @@
+"""Turn scraped text (HTML, WeChat dumps, traditional characters with pinyin) into clean simplified text.
+
+:func:`clean_document` runs the steps in order and records, for each, how much it changed
+(:class:`StepCount`) and what it doubts (:class:`Doubt`, with a position). :func:`clean_text` is the
+same pipeline returning only the text. Steps, in order:
+
+1. ``mojibake``: spans of garbled characters are detected and reported (never dropped).
+2. ``corrections``: curated repairs from the corpus folder's ``corrections.csv`` are applied.
+3. ``html``: markup is parsed with an HTML parser; style/script/media elements and comments removed.
+4. ``pinyin``: annotations glued after a character, ``實(shí)``, are removed when the syllable is a
+   real reading of that character (pypinyin), whatever the romanisation style.
+5. ``t2s``: traditional to simplified with OpenCC, plus the variants in ``data/variants.csv``.
+6. ``spacing`` and ``punctuation``: spaces inside Chinese text removed; ASCII , : ; ? ! next to
+   Chinese turned full-width.
+7. ``boilerplate``: site and WeChat boilerplate from ``data/boilerplate.yaml`` removed.
+8. ``repeated_sentences`` / ``near_duplicate_sentences``: exact repeats of a sentence within the
+   document, and a sentence that merely repeats the end of the one before it, removed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import opencc
+import yaml
+from bs4 import BeautifulSoup, Comment
+from pypinyin import Style, pinyin
+
+from .io import read_csv_rows
+from .paths import DATA_DIR
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026\u2014\u00b7"
+# Shortest sentence (characters) that is removed when repeated; shorter ones may repeat legitimately.
+MIN_REPEAT_CHARS = 10
+
+
+@dataclass
+class StepCount:
+    """How much one cleaning step changed a document."""
+
+    step: str
+    count: int
+    message: str
+
+
+@dataclass
+class Doubt:
+    """Something a cleaning step doubts: a span, its position in that step's input, and why."""
+
+    check: str
+    position: int
+    span: str
+    message: str
+
+
+@dataclass
+class Correction:
+    """A curated repair: replace ``wrong`` by ``right`` in one document, with a note saying why."""
+
+    doc_id: str
+    wrong: str
+    right: str
+    note: str
+
+
+@dataclass
+class CleanResult:
+    """The cleaned text, per-step counts, doubts, and fields captured on the way (e.g. source)."""
+
+    text: str
+    steps: list[StepCount] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)
+    captured: dict[str, str] = field(default_factory=dict)
+    script: str = "none"
+
+
+# --------------------------------------------------------------------------- mojibake
+_MOJIBAKE_ANCHOR = re.compile(
+    r"\ufffd|(?<![A-Za-z0-9/=&.%])\?(?=[a-z;:{}_\[\]])|[\u2500-\u257f](?=[" + HAN + r"])|(?<=[" + HAN + r"])[\u2500-\u257f]"
+    r"|[ÃÂâåæçè][\u0080-\u00bf€™‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜š›œžŸ]"
+)
+_ODD = re.compile(r"[?\ufffd\u2500-\u257fA-Za-z;:{}_\[\]\u00c0-\u024f\u0080-\u00bf)(]")
+
+
+def _is_odd(char: str) -> bool:
+    """Return True for characters that belong to a garbled span rather than to normal text."""
+    from .io import _common_han
+
+    if _ODD.fullmatch(char):
+        return True
+    return bool(re.fullmatch(f"[{HAN}]", char)) and char not in _common_han()
+
+
+def find_mojibake(text: str) -> list[Doubt]:
+    """Return the garbled spans in the text (replacement marks, stray '?', box drawing, Latin-1 garbage)."""
+    spans: list[tuple[int, int]] = []
+    tags = [(m.start(), m.end()) for m in re.finditer(r"<[^<>]*>", text)]
+    for match in _MOJIBAKE_ANCHOR.finditer(text):
+        start, end = match.start(), match.end()
+        if any(a <= start < b for a, b in tags):
+            continue  # URLs and attributes inside markup are not garbled text
+        while start > 0 and _is_odd(text[start - 1]) and text[start - 1] not in "()":
+            start -= 1
+        while end < len(text) and _is_odd(text[end]) and text[end] != "(":
+            end += 1
+        if spans and start <= spans[-1][1] + 2:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return [
+        Doubt("mojibake", start, text[start:end],
+              f"garbled characters in '…{text[max(0, start - 8):end + 8]}…': cannot be decoded back; "
+              "add a repair to corrections.csv if you know the original")
+        for start, end in spans
+    ]
+
+
+def apply_corrections(text: str, corrections: Iterable[Correction]) -> tuple[str, int, list[Doubt]]:
+    """Return the text with curated repairs applied, how many were applied, and those not found."""
+    applied, missing = 0, []
+    for fix in corrections:
+        hits = text.count(fix.wrong)
+        if hits:
+            text = text.replace(fix.wrong, fix.right)
+            applied += hits
+        else:
+            missing.append(Doubt("corrections", -1, fix.wrong,
+                                 "correction not applied: its 'wrong' text is not in the document (stale entry?)"))
+    return text, applied, missing
+
+
+def load_corrections(rows: Sequence[dict[str, str]]) -> dict[str, list[Correction]]:
+    """Return curated corrections grouped by document id from CSV rows (doc_id, wrong, right, note)."""
+    grouped: dict[str, list[Correction]] = {}
+    for row in rows:
+        if row.get("doc_id") and row.get("wrong"):
+            grouped.setdefault(row["doc_id"], []).append(
+                Correction(row["doc_id"], row["wrong"], row.get("right", ""), row.get("note", "")))
+    return grouped
+
+
+# --------------------------------------------------------------------------- HTML
+_STRUCTURE_TAGS = ("p", "div", "br", "span", "font", "section", "article", "li", "ul", "ol", "table",
+                   "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "a",
+                   "blockquote", "iframe", "style", "head", "body", "html")
+_HTML_TAG = re.compile(r"</?(?:" + "|".join(_STRUCTURE_TAGS) + r")\b[^<>]*>", re.I)
+_BLOCK_TAGS = ("p", "div", "section", "article", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+               "blockquote", "table", "ul", "ol")
+_DROP_TAGS = ("style", "script", "iframe", "noscript", "img", "video", "audio", "svg", "head", "button",
+              "form", "input", "object", "embed")
+
+
+def looks_like_html(text: str) -> bool:
+    """Return True when the text contains HTML structure tags (p, div, br, style …)."""
+    return _HTML_TAG.search(text) is not None
+
+
+def html_to_text(text: str) -> tuple[str, Counter[str]]:
+    """Return the visible text of an HTML fragment and a count of what was removed, by kind."""
+    removed: Counter[str] = Counter()
+    removed["entities"] = len(re.findall(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);", text))
+    soup = BeautifulSoup(text, "html.parser")
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+        removed["comments"] += 1
+    for tag in soup.find_all(_DROP_TAGS):
+        removed[f"<{tag.name}>"] += 1
+        tag.decompose()
+    for tag in soup.find_all("br"):
+        tag.replace_with("\n")
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    plain = soup.get_text()
+    # Text that itself reads like markup (an article quoting '<p>') must not be parsed again later.
+    plain, neutralised = _HTML_TAG.subn(lambda m: "＜" + m.group(0)[1:-1] + "＞", plain)
+    if neutralised:
+        removed["markup-like text made full-width"] += neutralised
+    return plain, removed
+
+
+# --------------------------------------------------------------------------- pinyin annotations
+_SYLLABLE = r"[A-Za-zÜüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ:]{1,7}[1-5]?|[\u3105-\u312f\u31a0-\u31bf˙ˊˇˋ]{1,5}"
+_ANNOTATION = re.compile(r"[(（](" + _SYLLABLE + r")[)）]")
+_ANNOTATED = re.compile(r"([" + HAN + r"])((?:[(（](?:" + _SYLLABLE + r")[)）])+)")
+_TONE_MARKS = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]")
+
+
+def _unify(syllable: str) -> str:
+    return syllable.lower().replace("u:", "v").replace("ü", "v")
+
+
+@lru_cache(maxsize=20000)
+def readings(char: str) -> frozenset[str]:
+    """Return every written form of every reading of a character (tone marks, numbers, plain, zhuyin)."""
+    forms: set[str] = set()
+    for style in (Style.TONE, Style.TONE3, Style.NORMAL, Style.BOPOMOFO):
+        for item in pinyin(char, style=style, heteronym=True, errors=lambda _: [])[0] if char else []:
+            forms.add(item.lower())
+            unified = _unify(item)
+            forms.add(unified)
+            if style in (Style.TONE3, Style.NORMAL):
+                forms.add(unified.replace("v", "u"))
+                if style is Style.TONE3 and not unified[-1].isdigit():
+                    forms.add(unified + "5")
+    return frozenset(forms)
+
+
+def _is_reading(syllable: str, char: str, alternatives: str = "") -> bool:
+    """Return True if the syllable is a reading of the character (or of its simplified form)."""
+    if not _TONE_MARKS.search(syllable) and not syllable[-1].isdigit() and syllable != syllable.lower():
+        return False  # toneless capitalised words (names, acronyms) are not annotations
+    candidates = {syllable.lower(), _unify(syllable)}
+    return any(candidates & readings(c) for c in {char, *alternatives})
+
+
+def remove_pinyin(text: str) -> tuple[str, int, list[Doubt]]:
+    """Return the text without pinyin annotations, how many were removed, and pinyin-like leftovers."""
+    removed = 0
+
+    def strip_run(match: re.Match[str]) -> str:
+        nonlocal removed
+        char, run = match.group(1), match.group(2)
+        simplified = _t2s_converter().convert(char)
+        kept = run
+        for annotation in _ANNOTATION.finditer(run):
+            if not _is_reading(annotation.group(1), char, simplified):
+                break
+            removed += 1
+            kept = run[annotation.end():]
+        return char + kept
+
+    text = _ANNOTATED.sub(strip_run, text)
+    doubts = [
+        Doubt("pinyin", m.start(), m.group(0),
+              f"pinyin-like '{m.group(0)}' left in place: it does not follow a character it is a reading of")
+        for m in _ANNOTATION.finditer(text) if _TONE_MARKS.search(m.group(1))
+    ]
+    return text, removed, doubts
+
+
+# --------------------------------------------------------------------------- script conversion
+@lru_cache(maxsize=1)
+def _t2s_converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def variants() -> dict[str, str]:
+    """Return the variant characters OpenCC misses, mapped to their simplified form."""
+    return {row["variant"]: row["simplified"] for row in read_csv_rows(DATA_DIR / "variants.csv")}
+
+
+def to_simplified(text: str) -> tuple[str, int]:
+    """Return the text in simplified characters and how many characters changed."""
+    converted = _t2s_converter().convert(text)
+    table = variants()
+    if table:
+        converted = converted.translate(str.maketrans(table))
+    if len(converted) == len(text):
+        changed = sum(a != b for a, b in zip(text, converted))
+    else:  # OpenCC never changes length for t2s, but do not count wrongly if it does
+        changed = abs(len(text) - len(converted)) + sum(a != b for a, b in zip(text, converted))
+    return converted, changed
+
+
+def detect_script(text: str) -> str:
+    """Return 'traditional', 'simplified' or 'none' (no Han characters) for a text as found."""
+    han = re.findall(f"[{HAN}]", text)
+    if not han:
+        return "none"
+    _, changed = to_simplified("".join(han))
+    return "traditional" if changed / len(han) > 0.05 else "simplified"
+
+
+# --------------------------------------------------------------------------- spacing and punctuation
+_SPACES = r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b]+"
+_CJKISH = f"[{HAN}{CJK_PUNCT}]"
+_INNER_SPACE = re.compile(rf"(?<={_CJKISH}){_SPACES}|{_SPACES}(?={_CJKISH})")
+_HALF_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+_PUNCT_NEXT_TO_HAN = re.compile(rf"(?<=[{HAN}”’）])[,:;?!](?!\d)|[,:;?!](?=[{HAN}“‘（])")
+
+
+def remove_inner_spaces(text: str) -> tuple[str, int]:
+    """Return the text without spaces next to Chinese characters and how many runs were removed."""
+    return _INNER_SPACE.subn("", text)
+
+
+def fullwidth_punctuation(text: str) -> tuple[str, int]:
+    """Return the text with ASCII , : ; ? ! next to Chinese turned full-width, and the count."""
+    return _PUNCT_NEXT_TO_HAN.subn(lambda m: _HALF_PUNCT[m.group(0)], text)
+
+
+def normalize_lines(text: str) -> str:
+    """Return the text with unicode spaces unified, lines stripped and empty lines dropped."""
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+    lines = (re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# --------------------------------------------------------------------------- boilerplate
+@lru_cache(maxsize=1)
+def boilerplate_rules() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    """Return the (name, compiled pattern, source template) boilerplate rules from the data file."""
+    with open(DATA_DIR / "boilerplate.yaml", encoding="utf-8") as handle:
+        rules = yaml.safe_load(handle)
+    return tuple((r["name"], re.compile(r["pattern"], re.M), r.get("source_template", "")) for r in rules)
+
+
+def remove_boilerplate(text: str) -> tuple[str, Counter[str], dict[str, str]]:
+    """Return the text without boilerplate, removals counted by rule, and captured fields (source)."""
+    counts: Counter[str] = Counter()
+    captured: dict[str, str] = {}
+    for name, pattern, template in boilerplate_rules():
+        for match in pattern.finditer(text):
+            counts[name] += 1
+            if template and "source" in match.groupdict() and "source" not in captured:
+                captured["source"] = template.format(**match.groupdict())
+        text = pattern.sub("", text)
+    return text, counts, captured
+
+
+# --------------------------------------------------------------------------- repeated sentences
+_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
+
+
+def split_sentences(line: str) -> list[str]:
+    """Return the sentences of one line, each keeping its closing punctuation."""
+    return [s for s in _SENTENCE.findall(line) if s]
+
+
+def remove_repeated_sentences(text: str) -> tuple[str, int, int, list[Doubt]]:
+    """Return the text without repeated sentences, exact and near-duplicate counts, and what was removed."""
+    seen: set[str] = set()
+    exact = near = 0
+    removed: list[Doubt] = []
+    lines_out = []
+    position = 0
+    previous = ""
+    for line in text.split("\n"):
+        kept = []
+        for sentence in split_sentences(line):
+            key = sentence.strip()
+            if len(key) >= MIN_REPEAT_CHARS and key in seen:
+                exact += 1
+                removed.append(Doubt("repeated_sentences", position, key, "exact repeat of an earlier sentence: removed"))
+            elif len(key) >= MIN_REPEAT_CHARS and previous != key and previous.endswith(key):
+                near += 1
+                removed.append(Doubt("near_duplicate_sentences", position, key,
+                                     "repeats the end of the sentence before it: removed"))
+            else:
+                kept.append(sentence)
+                seen.add(key)
+                previous = key
+            position += len(sentence)
+        position += 1
+        lines_out.append("".join(kept))
+    return "\n".join(line for line in lines_out if line.strip()), exact, near, removed
+
+
+# --------------------------------------------------------------------------- pipeline
+def clean_document(text: str, corrections: Sequence[Correction] = ()) -> CleanResult:
+    """Return the cleaned text of one document body with counts and doubts for every step."""
+    result = CleanResult(text="")
+    steps, doubts = result.steps, result.doubts
+
+    doubts.extend(find_mojibake(text))
+    steps.append(StepCount("mojibake", len(doubts), "garbled spans detected (reported, not removed)"))
+
+    text, applied, stale = apply_corrections(text, corrections)
+    doubts.extend(stale)
+    steps.append(StepCount("corrections", applied, "curated repairs applied from corrections.csv"))
+
+    removed: Counter[str] = Counter()
+    if looks_like_html(text):
+        text, removed = html_to_text(text)
+    detail = ", ".join(f"{k}: {v}" for k, v in sorted(removed.items())) or "no HTML"
+    steps.append(StepCount("html", sum(removed.values()), f"markup removed ({detail})"))
+
+    text, n_pinyin, pinyin_doubts = remove_pinyin(text)
+    doubts.extend(pinyin_doubts)
+    steps.append(StepCount("pinyin", n_pinyin, "pinyin annotations removed after the character they read"))
+
+    result.script = detect_script(text)
+    text, n_changed = to_simplified(text)
+    steps.append(StepCount("t2s", n_changed, "characters converted to simplified (OpenCC t2s + variants)"))
+
+    text, n_spaces = remove_inner_spaces(text)
+    steps.append(StepCount("spacing", n_spaces, "runs of spaces next to Chinese characters removed"))
+    text, n_punct = fullwidth_punctuation(text)
+    steps.append(StepCount("punctuation", n_punct, "ASCII , : ; ? ! next to Chinese made full-width"))
+
+    text = normalize_lines(text)
+    text, rules, captured = remove_boilerplate(text)
+    result.captured.update(captured)
+    detail = ", ".join(f"{k}: {v}" for k, v in sorted(rules.items())) or "none found"
+    steps.append(StepCount("boilerplate", sum(rules.values()), f"boilerplate removed ({detail})"))
+
+    text = normalize_lines(text)
+    text, exact, near, repeats = remove_repeated_sentences(text)
+    doubts.extend(repeats)
+    steps.append(StepCount("repeated_sentences", exact, "exact repeated sentences removed"))
+    steps.append(StepCount("near_duplicate_sentences", near, "sentences repeating the end of the previous one removed"))
+
+    result.text = text
+    return result
+
+
+def clean_text(text: str) -> str:
+    """Return simplified-Chinese plain text: no markup, pinyin, boilerplate or repeated sentences."""
+    return clean_document(text).text
