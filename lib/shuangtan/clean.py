@@ -38,6 +38,8 @@ HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026\u2014\u00b7"
 # Shortest sentence (characters) that is removed when repeated; shorter ones may repeat legitimately.
 MIN_REPEAT_CHARS = 10
+# Upper bound on rounds of the tidy steps (spacing … repeated sentences); two are almost always enough.
+MAX_TIDY_ROUNDS = 5
 
 
 @dataclass
@@ -391,22 +393,37 @@ def clean_document(text: str, corrections: Sequence[Correction] = ()) -> CleanRe
     text, n_changed = to_simplified(text)
     steps.append(StepCount("t2s", n_changed, "characters converted to simplified (OpenCC t2s + variants)"))
 
-    text, n_spaces = remove_inner_spaces(text)
-    steps.append(StepCount("spacing", n_spaces, "runs of spaces next to Chinese characters removed"))
-    text, n_punct = fullwidth_punctuation(text)
-    steps.append(StepCount("punctuation", n_punct, "ASCII , : ; ? ! next to Chinese made full-width"))
-
-    text = normalize_lines(text)
-    text, rules, captured = remove_boilerplate(text)
-    result.captured.update(captured)
+    # The tidy steps can uncover work for each other (a removed sentence joins two neighbours,
+    # removed boilerplate exposes more); they run until the text stops changing.
+    totals: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    for _ in range(MAX_TIDY_ROUNDS):
+        before = text
+        text, n = remove_inner_spaces(text)
+        totals["spacing"] += n
+        text, n = fullwidth_punctuation(text)
+        totals["punctuation"] += n
+        text, n = remove_inner_spaces(text)
+        totals["spacing"] += n
+        text = normalize_lines(text)
+        text, found, captured = remove_boilerplate(text)
+        rules.update(found)
+        for key, value in captured.items():
+            result.captured.setdefault(key, value)
+        text = normalize_lines(text)
+        text, exact, near, repeats = remove_repeated_sentences(text)
+        totals["repeated_sentences"] += exact
+        totals["near_duplicate_sentences"] += near
+        doubts.extend(repeats)
+        if text == before:
+            break
+    steps.append(StepCount("spacing", totals["spacing"], "runs of spaces next to Chinese characters removed"))
+    steps.append(StepCount("punctuation", totals["punctuation"], "ASCII , : ; ? ! next to Chinese made full-width"))
     detail = ", ".join(f"{k}: {v}" for k, v in sorted(rules.items())) or "none found"
     steps.append(StepCount("boilerplate", sum(rules.values()), f"boilerplate removed ({detail})"))
-
-    text = normalize_lines(text)
-    text, exact, near, repeats = remove_repeated_sentences(text)
-    doubts.extend(repeats)
-    steps.append(StepCount("repeated_sentences", exact, "exact repeated sentences removed"))
-    steps.append(StepCount("near_duplicate_sentences", near, "sentences repeating the end of the previous one removed"))
+    steps.append(StepCount("repeated_sentences", totals["repeated_sentences"], "exact repeated sentences removed"))
+    steps.append(StepCount("near_duplicate_sentences", totals["near_duplicate_sentences"],
+                           "sentences repeating the end of the previous one removed"))
 
     result.text = text
     return result

@@ -105,7 +105,7 @@ def _document_row(raw: RawDocument, builder: _Builder, corrections: dict[str, li
     row: dict[str, Any] = dict(doc_id=raw.doc_id, path=path, status="error", error=raw.error, title="",
                                source="", published=pd.NaT, script="", encoding=raw.encoding,
                                n_raw_chars=len(raw.text), n_chars=0, n_speeches=0, sha1="", text="")
-    if raw.path.is_file():
+    if raw.path.is_file() and not raw.error.startswith("cannot be read"):
         row["sha1"] = hashlib.sha1(raw.path.read_bytes()).hexdigest()
     for check, count, message in raw.notes:
         builder.note(raw.doc_id, path, check, "warning", count, message=message)
@@ -237,7 +237,7 @@ def _speech_row(doc: dict[str, Any], number: str, heading: str, body: str, build
         builder.note(doc["doc_id"], doc["path"], "unknown_province", "warning", span=heading,
                      message=f"entry {number} is headed '{heading}', which is not one of the 31 provincial units: "
                              "fix the heading or the name; the entry is kept with no province")
-    level = "provincial" if heading else ""
+    level = ("provincial" if province else "unknown") if heading else ""
     if not heading:
         found = detect_provinces(body)
         if found:
@@ -323,7 +323,11 @@ def shared_passages(texts: dict[str, str], min_chars: int = MIN_SHARED_CHARS) ->
 def _signature(folder: Path) -> tuple:
     if not folder.is_dir():
         return (str(folder), "missing")
-    return (str(folder),) + tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir()))
+    entries = []
+    for path in sorted(folder.iterdir()):
+        info = path.lstat()  # lstat: a broken link must not stop the corpus from loading
+        entries.append((path.name, info.st_size, info.st_mtime_ns))
+    return (str(folder), *entries)
 
 
 @lru_cache(maxsize=4)

@@ -77,12 +77,12 @@ def _common_han() -> frozenset[str]:
 
 
 def _han_score(text: str) -> float:
-    """Return the share of Han characters in the text that are common ones (1.0 if none)."""
-    han = [c for c in text if "\u3400" <= c <= "\u9fff"]
-    if not han:
-        return 1.0 if text.isprintable() or "\n" in text else 0.0
+    """Return the share of common Han characters among the non-ASCII letters of a text (1.0 if none)."""
+    letters = [c for c in text if ord(c) > 0x7F and not re.match(r"[\u3000-\u303f\uff00-\uffef\u2010-\u206f\s]", c)]
+    if not letters:
+        return 1.0
     common = _common_han()
-    return sum(c in common for c in han) / len(han)
+    return sum(c in common for c in letters) / len(letters)
 
 
 def _looks_like_utf16(data: bytes) -> str | None:
@@ -117,6 +117,14 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[tuple[str, int, str]]] | s
             if data.startswith(magic):
                 return f"this is {what}, not a text file: save the document as plain text (UTF-8 .txt) and put that in the folder"
         if b"\x00" in data[:8192]:
+            for guess in ("utf-16-le", "utf-16-be"):
+                try:
+                    decoded = data.decode(guess)
+                except UnicodeDecodeError:
+                    continue
+                if "\x00" not in decoded and _han_score(decoded) >= 0.9 and re.search(r"[\u4e00-\u9fff]", decoded):
+                    notes.append(("encoding", 1, f"decoded as {guess.upper()} (no BOM); save the file as UTF-8"))
+                    return _finish(decoded, guess, notes)
             return "binary content (NUL bytes): this is not a text file; export the document as UTF-8 plain text"
         encoding = "utf-8"
     try:
@@ -124,20 +132,25 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[tuple[str, int, str]]] | s
     except UnicodeDecodeError:
         text, encoding = "", ""
         candidates = []
-        for legacy in ("gb18030", "big5"):
+        for legacy in ("gb18030", "big5") + (("utf-16-le", "utf-16-be") if len(data) % 2 == 0 else ()):
             try:
                 decoded = data.decode(legacy)
             except UnicodeDecodeError:
                 continue
             candidates.append((_han_score(decoded), legacy, decoded))
-        candidates.sort(key=lambda item: -item[0])
+        candidates.sort(key=lambda item: (-item[0], item[1] != "big5"))  # a tie goes to Big5
         if not candidates or candidates[0][0] < 0.9:
             return ("not UTF-8 and not recognisably GBK or Big5 Chinese text: open it in an editor and "
                     "save it as UTF-8")
         score, encoding, text = candidates[0]
-        label = "GBK/GB18030" if encoding == "gb18030" else "Big5"
+        label = {"gb18030": "GBK/GB18030", "big5": "Big5"}.get(encoding, encoding.upper() + " (no BOM)")
         notes.append(("encoding", 1, f"not UTF-8; decoded as {label} ({score:.0%} common characters); "
                                      "save the file as UTF-8 to make this certain"))
+    return _finish(text, encoding, notes)
+
+
+def _finish(text: str, encoding: str, notes: list[tuple[str, int, str]]) -> tuple[str, str, list[tuple[str, int, str]]] | str:
+    """Return decoded text with line endings and a stray BOM character fixed (and noted)."""
     if "\x00" in text:
         return "binary content (NUL characters after decoding): export the document as UTF-8 plain text"
     crlf = text.count("\r\n")
@@ -154,8 +167,20 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[tuple[str, int, str]]] | s
 def read_document(path: Path, max_bytes: int = MAX_BYTES) -> RawDocument:
     """Return the decoded file, or a RawDocument whose ``error`` says what is wrong and what to do."""
     doc = RawDocument(doc_id=path.stem, path=path)
+    try:
+        return _read(doc, path, max_bytes)
+    except OSError as exc:
+        doc.error = f"cannot be read ({exc.strerror or exc}): replace it with the document itself or remove it"
+        return doc
+
+
+def _read(doc: RawDocument, path: Path, max_bytes: int) -> RawDocument:
+    """Fill a RawDocument from the file (errors from the file system propagate to read_document)."""
+    if path.is_symlink() and not path.exists():
+        doc.error = "broken link: replace it with the document itself or remove it"
+        return doc
     if path.is_dir():
-        doc.error = "is a folder: documents must sit directly in the corpus folder (sub-folders are not read)"
+        doc.error = "is a folder: sub-folders are not read; move its documents up into the corpus folder"
         return doc
     if path.suffix.lower() not in TEXT_SUFFIXES:
         head = path.read_bytes()[:8] if path.is_file() else b""
