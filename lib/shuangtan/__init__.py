@@ -26,6 +26,8 @@ _EXPORTS = {
     "milestones": "shuangtan.timeline",
     "first_actions": "shuangtan.timeline",
     "classify_occasion": "shuangtan.occasions",
+    "clusters_table": "shuangtan.clustering",
+    "statements_by_province": "shuangtan.timeline",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,0 +1,129 @@
+"""Benchmark shuangtan.tokenize against raw jieba on a synthetic corpus built from the seeds.
+
+Run:  .venv/bin/python benchmarks/tokenize.py [--mb 20] [--processes N]
+
+The synthetic corpus re-samples the sentences of the real speeches (seeded, so every run
+builds the same corpus) into documents of 40-120 sentences until it reaches --mb megabytes
+of UTF-8. It prints:
+
+* raw jieba throughput: the project's tokenizer (same dictionary), ``lcut`` on one process;
+* the library's throughput (``tokenize_corpus``, cache off) on one process and on all cores,
+  and the overhead of the one-process run over raw jieba;
+* cold versus warm time of ``tokenize_corpus`` with the on-disk cache (a fresh temporary
+  outputs folder, so the real cache is untouched).
+
+Targets (2-core machine): overhead <= 10 %, speed-up with 2 processes >= 1.8x, warm >= 20x
+faster than cold. Timings depend on the machine and its load; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# This file is named tokenize.py, like the standard-library module that inspect, linecache and
+# dataclasses import: drop its folder from the import path before importing anything else.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+
+import argparse  # noqa: E402
+import gc
+import platform
+import random
+import re
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+
+from shuangtan import load_speeches  # noqa: E402
+from shuangtan import tokenize as tk  # noqa: E402
+from shuangtan.paths import RANDOM_STATE  # noqa: E402
+
+
+def synthetic_corpus(megabytes: float, seed: int = RANDOM_STATE) -> list[str]:
+    """Return distinct documents re-sampled from the speeches' sentences, at least `megabytes` MB of UTF-8."""
+    text = "\n".join(load_speeches()["text"])
+    sentences = [s for s in re.findall(r"[^。！？\n]+[。！？]?", text) if len(s.strip()) > 4]
+    rng = random.Random(seed)
+    target = megabytes * 1_000_000
+    documents: list[str] = []
+    seen: set[str] = set()
+    size = 0
+    while size < target:
+        document = "".join(rng.choices(sentences, k=rng.randint(40, 120)))
+        if document in seen:
+            continue
+        seen.add(document)
+        documents.append(document)
+        size += len(document.encode("utf-8"))
+    return documents
+
+
+def timed(function, *args, **kwargs) -> tuple[float, object]:
+    """Return (seconds, result) of one call, after a garbage collection."""
+    gc.collect()
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=20.0, help="size of the synthetic corpus in MB of UTF-8")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="processes for the parallel runs")
+    args = parser.parse_args(argv)
+
+    build_time, texts = timed(synthetic_corpus, args.mb)
+    chars = sum(map(len, texts))
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"jieba {tk.jieba.__version__}, load average {os.getloadavg()[0]:.2f} (other work slows every figure)")
+    print(f"corpus: {len(texts):,} documents, {megabytes:.1f} MB UTF-8, {chars:,} characters "
+          f"(built in {build_time:.1f} s)")
+
+    tokenizer = tk.get_tokenizer()  # load the dictionary outside the timings
+    rate = lambda seconds: f"{chars / seconds / 1e6:.2f} M chars/s"  # noqa: E731
+
+    def report(label: str, seconds: float, extra: str = "") -> None:
+        print(f"{label:<36}{seconds:8.2f} s   {extra}")
+
+    raw_time, raw = timed(lambda: [tokenizer.lcut(text) for text in texts])
+    del raw
+    report("raw jieba, 1 process", raw_time, rate(raw_time))
+
+    one_time, one = timed(tk.tokenize_corpus, texts, processes=1, cache=False, progress=False)
+    report("shuangtan, 1 process, no cache", one_time, rate(one_time))
+
+    many_time, many = timed(tk.tokenize_corpus, texts, processes=args.processes, cache=False, progress=False)
+    report(f"shuangtan, {args.processes} processes, no cache", many_time, rate(many_time))
+    identical = many == one
+    del one, many
+
+    with tempfile.TemporaryDirectory() as outputs:
+        os.environ["SHUANGTAN_OUTPUTS"] = outputs
+        cold_time, cold = timed(tk.tokenize_corpus, texts, processes=args.processes, progress=False)
+        warm_time, warm = timed(tk.tokenize_corpus, texts, processes=args.processes, progress=False)
+        cached_files = sum(1 for _ in Path(outputs).rglob("*.json"))
+        identical = identical and cold == warm
+        del cold, warm
+    report(f"cache cold, {args.processes} processes", cold_time, f"{rate(cold_time)}, {cached_files:,} JSON files written")
+    report("cache warm", warm_time, rate(warm_time))
+
+    overhead = one_time / raw_time - 1
+    speedup = one_time / many_time
+    warm_gain = cold_time / warm_time
+    print()
+    def verdict(label: str, value: str, target: str, met: bool) -> None:
+        print(f"{label:<36}{value:>10}   target {target:<8} {'met' if met else 'MISSED'}")
+
+    verdict("library overhead over raw jieba", f"{overhead:+.1%}", "<= +10%", overhead <= 0.10)
+    verdict(f"speed-up with {args.processes} processes", f"{speedup:.2f}x", ">= 1.8x", speedup >= 1.8)
+    verdict("warm cache vs cold", f"{warm_gain:.0f}x", ">= 20x", warm_gain >= 20)
+    print(f"{'same tokens in every run':<36}{identical!s:>10}")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

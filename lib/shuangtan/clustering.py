@@ -1,0 +1,522 @@
+"""Group the provinces by how they talk about the dual-carbon goals: TF-IDF, KMeans and a cross-check.
+
+Unit of analysis: one document per province. A province with several provincial statements
+(Zhejiang and Shanxi in the seed corpus) gets them concatenated in date order, so the real corpus
+gives exactly 31 documents; central statements and rows without a province are left out.
+
+Method, in the order :func:`cluster_speeches` runs it:
+
+1. Tokens come from ``shuangtan.tokenize.tokenize_corpus`` (jieba with the project's dictionary and
+   stop words) unless a per-text ``tokenizer`` is passed. Tokens that contain a province name, a
+   provincial capital or a speaker's name are dropped (``drop_names``): they tell documents apart
+   but say nothing about how a province talks. TF-IDF keeps terms used by at least ``min_df=2``
+   provinces (a term in one document cannot make two documents alike, it only shrinks that
+   document's similarities), with sublinear term frequency and L2-normalised rows, so Euclidean
+   KMeans on the rows works on cosine geometry. All geometry runs on the rows' coordinates in
+   their own span (an exact rotation: the same distances, 31 columns instead of thousands).
+2. The number of clusters is chosen, not assumed: KMeans for every k in ``k_range`` and the cosine
+   silhouette of each. With 31 short texts the silhouette of structure-free data grows with k, so
+   by default (``k_rule="null_adjusted"``) the k with the largest silhouette *above* a permutation
+   null (each term's weights shuffled across documents) wins; ``k_rule="silhouette"`` takes the
+   raw maximum. Ties go to the smaller k.
+3. Cross-check: average-linkage hierarchical clustering on cosine distance cut at the same k,
+   compared with KMeans by the adjusted Rand index (ARI).
+4. Stability: KMeans re-run with other seeds, and on random 80 % subsamples of the provinces,
+   each compared with the reference labels by ARI (and per cluster by the best Jaccard overlap).
+5. Distinguishing terms: mean TF-IDF weight inside a cluster minus the mean outside it.
+6. A 2-D map (PCA of the TF-IDF rows, i.e. classical MDS of the chord distance between documents).
+7. Length check: do clusters (or the map's axes) merely follow how long each text is?
+
+Cluster numbers start at 1 and are assigned deterministically: largest cluster first, ties by the
+first province (in ISO-code order) they contain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
+from scipy.spatial.distance import pdist
+from scipy.stats import kruskal, spearmanr
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.metrics.pairwise import cosine_similarity
+from threadpoolctl import threadpool_limits
+
+from .paths import RANDOM_STATE
+from .provinces import provinces
+
+# KMeans restarts per fit. With 31 short texts many partitions have almost the same inertia
+# (within 0.1 %), so 10 restarts often stop at different ones; 50 find the best more reliably.
+N_INIT = 50
+# Share of provinces kept in each resampling run of the stability check.
+SUBSAMPLE_FRACTION = 0.8
+# Significance level and effect size (share of log-length variance explained by the clusters)
+# above which the length check says the clusters follow text length.
+LENGTH_ALPHA = 0.05
+LENGTH_ETA2_STRONG = 0.5
+# Separator between statements of one province when they are joined into one document.
+STATEMENT_SEPARATOR = "\n"
+# Kaufman & Rousseeuw (1990) reading of an average silhouette: (lower bound, description), highest first.
+SILHOUETTE_SCALE = (
+    (0.70, "strong structure"),
+    (0.50, "reasonable structure"),
+    (0.25, "weak structure that could be artificial"),
+    (float("-inf"), "no substantial structure"),
+)
+# Decimals kept for the map coordinates in clusters_table (byte-identical CSVs across runs).
+COORD_DECIMALS = 6
+
+Tokenizer = Callable[[str], list[str]]
+
+
+@dataclass
+class LengthCheck:
+    """Whether clusters and map axes follow text length, with the tests behind the verdict."""
+
+    kruskal_h: float
+    kruskal_p: float
+    eta_squared: float
+    length_band_ari: float
+    spearman_x: float
+    spearman_x_p: float
+    spearman_y: float
+    spearman_y_p: float
+    follows_length: bool
+    verdict: str
+
+
+@dataclass
+class ClusterResult:
+    """Everything the clustering computed, one row/entry per province in ``documents`` order."""
+
+    documents: pd.DataFrame
+    tfidf: np.ndarray
+    vocabulary: list[str]
+    silhouette: pd.DataFrame
+    k: int
+    k_rule: str
+    labels: np.ndarray
+    hierarchical_labels: np.ndarray
+    agreement_ari: float
+    seed_ari: np.ndarray
+    subsample_ari: np.ndarray
+    cluster_stability: pd.DataFrame
+    top_terms: pd.DataFrame
+    coords: np.ndarray
+    explained_variance: np.ndarray
+    similarity: np.ndarray
+    linkage: np.ndarray
+    dendrogram_order: list[int]
+    length: LengthCheck
+    random_state: int
+
+    @property
+    def provinces(self) -> list[str]:
+        """Return the province short names in row order."""
+        return self.documents["province"].tolist()
+
+    @property
+    def best_silhouette(self) -> float:
+        """Return the silhouette of the chosen k."""
+        return float(self.silhouette.set_index("k").loc[self.k, "silhouette"])
+
+    def stability_summary(self) -> dict[str, float]:
+        """Return the headline stability figures (mean and minimum ARI over seeds and subsamples)."""
+        summary = {}
+        for name, values in (("seed", self.seed_ari), ("subsample", self.subsample_ari)):
+            summary[f"{name}_ari_mean"] = float(np.mean(values)) if len(values) else float("nan")
+            summary[f"{name}_ari_min"] = float(np.min(values)) if len(values) else float("nan")
+        return summary
+
+
+def province_documents(speeches: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per province (province, province_code, region, n_statements, text, n_chars), by code.
+
+    ``n_chars`` is the total length of the province's statements (separators not counted).
+    """
+    rows = speeches[speeches["province"].notna()]
+    if "level" in rows.columns:
+        rows = rows[rows["level"] == "provincial"]
+    if rows.empty:
+        raise ValueError("no provincial statements to cluster (no rows with a province)")
+    order = [c for c in ("province_code", "date", "speech_id") if c in rows.columns]
+    rows = rows.sort_values(order, kind="mergesort", na_position="last")
+    docs = (
+        rows.groupby("province", sort=False)
+        .agg(
+            province_code=("province_code", "first"),
+            region=("region", "first"),
+            n_statements=("text", "size"),
+            text=("text", lambda texts: STATEMENT_SEPARATOR.join(str(t) for t in texts)),
+            n_chars=("text", lambda texts: sum(len(str(t)) for t in texts)),
+        )
+        .reset_index()
+    )
+    return docs.sort_values(["province_code", "province"], kind="mergesort").reset_index(drop=True)
+
+
+def tokenize_documents(
+    texts: Sequence[str], tokenizer: Tokenizer | None = None, *, drop_political: bool = False
+) -> list[list[str]]:
+    """Return the token list of each text: ``tokenizer`` per text, else the project's cached tokenizer."""
+    if tokenizer is not None:
+        return [list(tokenizer(text)) for text in texts]
+    from .tokenize import tokenize_corpus  # imported late: jieba loads only when needed
+
+    return [list(tokens) for tokens in tokenize_corpus(list(texts), drop_political=drop_political)]
+
+
+def proper_names(speeches: pd.DataFrame) -> list[str]:
+    """Return the province short names, capitals and speaker names (sorted) that drop_names removes."""
+    table = provinces()
+    names = set(table["short_name"]) | set(table["capital"])
+    if "speaker" in speeches.columns:
+        names |= {str(n) for n in speeches["speaker"].dropna() if len(str(n)) >= 2}
+    return sorted(names)
+
+
+def drop_name_tokens(token_lists: Sequence[list[str]], names: Sequence[str]) -> list[list[str]]:
+    """Return the token lists without tokens that contain any of the names (天津市委, 云南, 蔡奇 …)."""
+    if not names:
+        return [list(tokens) for tokens in token_lists]
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    return [[t for t in tokens if not pattern.search(t)] for tokens in token_lists]
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    """Return the tokens unchanged (the TF-IDF analyzer for pre-tokenized documents)."""
+    return tokens
+
+
+def tfidf_matrix(token_lists: Sequence[list[str]], *, min_df: int = 2) -> tuple[np.ndarray, list[str]]:
+    """Return the dense L2-normalised TF-IDF matrix (sublinear tf) and its vocabulary, sorted."""
+    vectorizer = TfidfVectorizer(
+        analyzer=_identity, lowercase=False, token_pattern=None, sublinear_tf=True, min_df=min_df
+    )
+    matrix = vectorizer.fit_transform(list(token_lists)).toarray()
+    return matrix, vectorizer.get_feature_names_out().tolist()
+
+
+def row_space(matrix: np.ndarray) -> np.ndarray:
+    """Return the rows' coordinates in their own span (n x rank): same distances and inner products."""
+    u, s, _ = np.linalg.svd(matrix, full_matrices=False)
+    rank = int(np.sum(s > s.max() * 1e-10)) if s.size and s.max() > 0 else 1
+    return u[:, :rank] * s[:rank]
+
+
+def relabel(labels: Sequence[int]) -> np.ndarray:
+    """Return labels renumbered 1..k: largest cluster first, ties by the earliest row it contains."""
+    labels = np.asarray(labels)
+    keys = sorted(set(labels.tolist()), key=lambda c: (-int(np.sum(labels == c)), int(np.argmax(labels == c))))
+    mapping = {old: new for new, old in enumerate(keys, start=1)}
+    return np.array([mapping[c] for c in labels.tolist()], dtype=int)
+
+
+def kmeans_labels(matrix: np.ndarray, k: int, seed: int, n_init: int = N_INIT) -> np.ndarray:
+    """Return KMeans labels (raw numbering) for k clusters, best of n_init restarts."""
+    return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit_predict(matrix)
+
+
+def _silhouette(matrix: np.ndarray, labels: np.ndarray) -> float:
+    """Return the cosine silhouette, or NaN when the labels do not form 2..n-1 clusters."""
+    n_labels = len(set(labels.tolist()))
+    if n_labels < 2 or n_labels >= len(labels):
+        return float("nan")
+    return float(silhouette_score(matrix, labels, metric="cosine"))
+
+
+def _valid_ks(k_range: Sequence[int], n_docs: int) -> list[int]:
+    """Return the k values that can be fitted and scored on n_docs documents (2 <= k <= n_docs - 1)."""
+    ks = [int(k) for k in k_range if 2 <= int(k) <= n_docs - 1]
+    if not ks:
+        raise ValueError(f"no k in {list(k_range)} fits {n_docs} documents (need 2 <= k <= n - 1)")
+    return ks
+
+
+def _permuted(matrix: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return the matrix with each column shuffled across rows, rows re-normalised to unit length."""
+    shuffled = np.column_stack([rng.permutation(column) for column in matrix.T])
+    norms = np.linalg.norm(shuffled, axis=1, keepdims=True)
+    return row_space(shuffled / np.where(norms == 0, 1.0, norms))
+
+
+def silhouette_table(
+    matrix: np.ndarray, k_range: Sequence[int], random_state: int = RANDOM_STATE, n_null: int = 10,
+    n_init: int = N_INIT,
+) -> pd.DataFrame:
+    """Return per k: KMeans and hierarchical silhouettes, the permutation null's mean and 95th percentile, excess.
+
+    The null shuffles each term's weights across documents (n_null times): the silhouette that
+    documents with the same term weights but no shared topics would reach.
+    """
+    ks = _valid_ks(k_range, len(matrix))
+    space = row_space(matrix)
+    tree = linkage(pdist(space, metric="cosine"), method="average")
+    rng = np.random.default_rng(random_state)
+    nulls = [_permuted(matrix, rng) for _ in range(n_null)]
+    rows = []
+    for k in ks:
+        null_scores = [_silhouette(m, kmeans_labels(m, k, random_state, n_init)) for m in nulls]
+        rows.append({
+            "k": k,
+            "silhouette": _silhouette(space, kmeans_labels(space, k, random_state, n_init)),
+            "silhouette_hierarchical": _silhouette(space, fcluster(tree, t=k, criterion="maxclust")),
+            "null_mean": float(np.nanmean(null_scores)) if null_scores else float("nan"),
+            "null_p95": float(np.nanpercentile(null_scores, 95)) if null_scores else float("nan"),
+        })
+    table = pd.DataFrame(rows)
+    table["excess"] = table["silhouette"] - table["null_mean"]
+    return table
+
+
+K_RULES = ("null_adjusted", "silhouette")
+
+
+def silhouette_strength(value: float) -> str:
+    """Return the Kaufman-Rousseeuw description of an average silhouette (e.g. 'no substantial structure')."""
+    return next(label for bound, label in SILHOUETTE_SCALE if value >= bound)
+
+
+def choose_k(table: pd.DataFrame, rule: str = "null_adjusted") -> int:
+    """Return the k with the largest silhouette above the null mean (or raw silhouette); ties to the smaller k.
+
+    ``null_adjusted`` falls back to the raw silhouette when the table has no null (n_null=0).
+    """
+    if rule not in K_RULES:
+        raise ValueError(f"k_rule must be one of {K_RULES}, not {rule!r}")
+    column = "excess" if rule == "null_adjusted" and table["excess"].notna().any() else "silhouette"
+    scores = table[column].round(9).fillna(-np.inf).to_numpy()
+    return int(table["k"].iloc[int(np.argmax(scores))])
+
+
+def seed_stability(
+    matrix: np.ndarray, reference: np.ndarray, k: int, seeds: Sequence[int], n_init: int = N_INIT
+) -> np.ndarray:
+    """Return the ARI between the reference labels and KMeans with each other seed."""
+    return np.array([adjusted_rand_score(reference, kmeans_labels(matrix, k, int(s), n_init)) for s in seeds])
+
+
+def subsample_stability(
+    matrix: np.ndarray, reference: np.ndarray, k: int, n_runs: int, random_state: int = RANDOM_STATE,
+    fraction: float = SUBSAMPLE_FRACTION, n_init: int = N_INIT,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Return per-run ARI on random subsamples and each reference cluster's mean best Jaccard overlap."""
+    rng = np.random.default_rng(random_state)
+    n = len(matrix)
+    size = max(k + 1, int(round(fraction * n)))
+    clusters = sorted(set(reference.tolist()))
+    aris, jaccards = [], {c: [] for c in clusters}
+    for _ in range(n_runs if size < n else 0):
+        rows = np.sort(rng.choice(n, size=size, replace=False))
+        labels = kmeans_labels(matrix[rows], k, random_state, n_init)
+        ref = reference[rows]
+        aris.append(adjusted_rand_score(ref, labels))
+        for c in clusters:
+            members = set(np.flatnonzero(ref == c).tolist())
+            if members:
+                jaccards[c].append(max(
+                    len(members & set(np.flatnonzero(labels == j).tolist()))
+                    / len(members | set(np.flatnonzero(labels == j).tolist()))
+                    for j in set(labels.tolist())
+                ))
+    per_cluster = pd.DataFrame({
+        "cluster": clusters,
+        "size": [int(np.sum(reference == c)) for c in clusters],
+        "mean_jaccard": [float(np.mean(jaccards[c])) if jaccards[c] else float("nan") for c in clusters],
+    })
+    return np.array(aris), per_cluster
+
+
+def top_terms_table(matrix: np.ndarray, vocabulary: Sequence[str], labels: np.ndarray, n_terms: int = 10) -> pd.DataFrame:
+    """Return up to n_terms distinguishing terms per cluster: mean TF-IDF inside minus outside, if positive."""
+    vocab = np.asarray(vocabulary, dtype=object)
+    rows = []
+    for c in sorted(set(labels.tolist())):
+        inside = labels == c
+        in_mean = matrix[inside].mean(axis=0)
+        out_mean = matrix[~inside].mean(axis=0) if (~inside).any() else np.zeros(matrix.shape[1])
+        share = (matrix[inside] > 0).mean(axis=0)
+        score = in_mean - out_mean
+        order = [j for j in np.lexsort((vocab, -share, -np.round(score, 12))) if score[j] > 0][:n_terms]
+        for rank, j in enumerate(order, start=1):
+            rows.append({"cluster": c, "rank": rank, "term": vocab[j], "score": float(score[j]),
+                         "mean_in": float(in_mean[j]), "mean_out": float(out_mean[j]), "doc_share": float(share[j])})
+    return pd.DataFrame(rows, columns=["cluster", "rank", "term", "score", "mean_in", "mean_out", "doc_share"])
+
+
+def map_coordinates(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return 2-D PCA coordinates of the TF-IDF rows and the share of variance each axis explains."""
+    pca = PCA(n_components=2, svd_solver="full")
+    coords = pca.fit_transform(matrix)
+    return coords, pca.explained_variance_ratio_
+
+
+def length_check(n_chars: Sequence[int], labels: np.ndarray, coords: np.ndarray) -> LengthCheck:
+    """Return tests of whether clusters and map axes follow text length, with a plain-language verdict."""
+    log_len = np.log(np.asarray(n_chars, dtype=float))
+    groups = [log_len[labels == c] for c in sorted(set(labels.tolist()))]
+    try:
+        h, p = kruskal(*groups)
+    except ValueError:  # all lengths equal or a single group
+        h, p = float("nan"), float("nan")
+    total = float(np.sum((log_len - log_len.mean()) ** 2))
+    between = float(sum(len(g) * (g.mean() - log_len.mean()) ** 2 for g in groups))
+    eta2 = between / total if total > 0 else float("nan")
+    k = len(groups)
+    bands = pd.qcut(pd.Series(log_len).rank(method="first"), q=k, labels=False).to_numpy()
+    band_ari = float(adjusted_rand_score(bands, labels))
+    rx, px = spearmanr(n_chars, coords[:, 0])
+    ry, py = spearmanr(n_chars, coords[:, 1])
+    follows = bool(p < LENGTH_ALPHA and eta2 >= LENGTH_ETA2_STRONG)
+    partly = bool(p < LENGTH_ALPHA) and not follows
+    if follows:
+        head = (f"Yes: the clusters largely follow text length (Kruskal-Wallis p = {p:.2g}; cluster membership "
+                f"explains {eta2:.0%} of the variance in log length; ARI with {k} length bands = {band_ari:.2f}).")
+    elif partly:
+        head = (f"Partly: cluster lengths differ (Kruskal-Wallis p = {p:.2g}) but membership explains only "
+                f"{eta2:.0%} of the variance in log length (ARI with {k} length bands = {band_ari:.2f}).")
+    else:
+        head = (f"No clear sign that the clusters follow text length (Kruskal-Wallis p = {p:.2g}; membership "
+                f"explains {eta2:.0%} of the variance in log length; ARI with {k} length bands = {band_ari:.2f}).")
+    axes = [f"{name} axis ρ = {r:+.2f} (p = {pv:.2g})" for name, r, pv in (("first", rx, px), ("second", ry, py))]
+    tracked = [name for name, r, pv in (("first", rx, px), ("second", ry, py)) if pv < LENGTH_ALPHA]
+    if len(tracked) == 2:
+        tail = " On the map, both axes track length"
+    elif tracked:
+        tail = f" On the map, the {tracked[0]} axis tracks length"
+    else:
+        tail = " Neither map axis tracks length"
+    tail += f" (Spearman: {'; '.join(axes)})."
+    return LengthCheck(float(h), float(p), float(eta2), band_ari, float(rx), float(px), float(ry), float(py),
+                       follows, head + tail)
+
+
+def _other_seeds(random_state: int, n: int) -> list[int]:
+    """Return n distinct seeds derived from random_state, none equal to it."""
+    rng = np.random.default_rng(random_state)
+    seeds: list[int] = []
+    while len(seeds) < n:
+        s = int(rng.integers(0, 2**31 - 1))
+        if s != random_state and s not in seeds:
+            seeds.append(s)
+    return seeds
+
+
+def cluster_speeches(
+    speeches: pd.DataFrame,
+    *,
+    k: int | None = None,
+    k_range: Sequence[int] = range(2, 9),
+    k_rule: str = "null_adjusted",
+    random_state: int = RANDOM_STATE,
+    tokenizer: Tokenizer | None = None,
+    tokens: Sequence[list[str]] | None = None,
+    drop_political: bool = False,
+    drop_names: bool = True,
+    min_df: int = 2,
+    n_terms: int = 10,
+    n_seeds: int = 20,
+    n_subsamples: int = 30,
+    n_null: int = 10,
+    n_init: int = N_INIT,
+) -> ClusterResult:
+    """Return the full clustering of the provincial speeches (one document per province).
+
+    ``tokens`` (one list per province, in :func:`province_documents` order) skips tokenization;
+    otherwise ``tokenizer`` (text -> tokens) or the project's ``tokenize_corpus`` (with
+    ``drop_political``) is used. ``drop_names`` removes tokens naming a province, capital or speaker.
+    ``k=None`` chooses k over ``k_range`` by ``k_rule`` (see the module docstring); an explicit k
+    must lie in ``k_range``.
+    KMeans runs single-threaded: on 31 rows thread start-up costs more than it saves.
+    """
+    docs = province_documents(speeches)
+    if tokens is None:
+        tokens = tokenize_documents(docs["text"].tolist(), tokenizer, drop_political=drop_political)
+    if len(tokens) != len(docs):
+        raise ValueError(f"got {len(tokens)} token lists for {len(docs)} provinces")
+    token_lists = drop_name_tokens(tokens, proper_names(speeches) if drop_names else [])
+    matrix, vocabulary = tfidf_matrix(token_lists, min_df=min_df)
+    empty = docs.loc[~matrix.any(axis=1), "province"].tolist()
+    if empty:
+        raise ValueError(f"no term of these provinces is used by {min_df} or more provinces: {empty}; "
+                         "pass min_df=1 or leave them out")
+    with threadpool_limits(limits=1):
+        return _fit(docs, matrix, vocabulary, k=k, k_range=k_range, k_rule=k_rule, random_state=random_state,
+                    n_terms=n_terms, n_seeds=n_seeds, n_subsamples=n_subsamples, n_null=n_null, n_init=n_init)
+
+
+def _fit(
+    docs: pd.DataFrame, matrix: np.ndarray, vocabulary: list[str], *, k: int | None, k_range: Sequence[int],
+    k_rule: str, random_state: int, n_terms: int, n_seeds: int, n_subsamples: int, n_null: int, n_init: int,
+) -> ClusterResult:
+    """Return the ClusterResult for a finished TF-IDF matrix (see cluster_speeches)."""
+    sil = silhouette_table(matrix, k_range, random_state, n_null=n_null, n_init=n_init)
+    k_rule_used = k is None
+    if k is None:
+        k = choose_k(sil, k_rule)
+    elif k not in set(sil["k"]):
+        raise ValueError(f"k={k} is not among the k values tried ({sil['k'].tolist()})")
+    space = row_space(matrix)
+    labels = relabel(kmeans_labels(space, k, random_state, n_init))
+    tree = linkage(pdist(space, metric="cosine"), method="average")
+    hier = relabel(fcluster(tree, t=k, criterion="maxclust"))
+    seed_ari = seed_stability(space, labels, k, _other_seeds(random_state, n_seeds), n_init)
+    sub_ari, per_cluster = subsample_stability(space, labels, k, n_subsamples, random_state, n_init=n_init)
+    coords, explained = map_coordinates(space)
+    return ClusterResult(
+        documents=docs,
+        tfidf=matrix,
+        vocabulary=vocabulary,
+        silhouette=sil,
+        k=int(k),
+        k_rule=k_rule if k_rule_used else "given",
+        labels=labels,
+        hierarchical_labels=hier,
+        agreement_ari=float(adjusted_rand_score(labels, hier)),
+        seed_ari=seed_ari,
+        subsample_ari=sub_ari,
+        cluster_stability=per_cluster,
+        top_terms=top_terms_table(matrix, vocabulary, labels, n_terms),
+        coords=coords,
+        explained_variance=explained,
+        similarity=cosine_similarity(matrix),
+        linkage=tree,
+        dendrogram_order=leaves_list(tree).tolist(),
+        length=length_check(docs["n_chars"].to_numpy(), labels, coords),
+        random_state=random_state,
+    )
+
+
+def clusters_table(
+    speeches: pd.DataFrame, *, n_table_terms: int = 8, result: ClusterResult | None = None, **kwargs
+) -> pd.DataFrame:
+    """Return one row per province: province, province_code, region, cluster, top_terms, x, y, n_chars.
+
+    Pass ``result`` to reuse a finished :func:`cluster_speeches` run; other keywords go to it.
+    """
+    if result is None:
+        result = cluster_speeches(speeches, **kwargs)
+    terms = (
+        result.top_terms[result.top_terms["rank"] <= n_table_terms]
+        .groupby("cluster")["term"].agg("、".join)
+    )
+    docs = result.documents
+    coords = np.round(result.coords, COORD_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    table = pd.DataFrame({
+        "province": docs["province"],
+        "province_code": docs["province_code"],
+        "region": docs["region"],
+        "cluster": result.labels.astype(int),
+        "top_terms": [terms.get(c, "") for c in result.labels],
+        "x": coords[:, 0],
+        "y": coords[:, 1],
+        "n_chars": docs["n_chars"].astype(int),
+    })
+    return table.sort_values("province_code", kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,326 @@
+"""Chinese word segmentation for the corpus: jieba plus the project's word lists.
+
+``tokenize(text)`` returns the content tokens of one text, in order. It uses a private
+``jieba.Tokenizer`` loaded with the domain user dictionary ``data/userdict.txt`` (so that
+碳中和, 减污降碳, 先立后破, 1+N … come out whole) and drops, by default:
+
+* whitespace (always), punctuation and tokens made only of digits/symbols (2030, 5%),
+* general Chinese function words from ``data/stopwords.txt``,
+* and, only when ``drop_political=True``, the political boilerplate of
+  ``data/stopwords_political.txt`` (习近平, 总书记, 深入, 贯彻 …).
+
+``keep_stopwords=True`` keeps punctuation, numbers and stopwords (useful for collocations or
+keyword-in-context work); whitespace is still dropped.
+
+``tokenize_corpus(texts)`` does the same for many texts, reusing an on-disk JSON cache under
+``shuangtan.paths.cache_dir()`` and, for large inputs, several processes. The word lists are
+described in ``data/WORDLISTS.md``. jieba's loading messages are silenced on import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import re
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+with warnings.catch_warnings():
+    # Older jieba imports pkg_resources, which newer setuptools flags as deprecated.
+    warnings.simplefilter("ignore")
+    import jieba
+
+from .paths import DATA_DIR, cache_dir
+
+jieba.setLogLevel(logging.WARNING)
+
+USERDICT_PATH = DATA_DIR / "userdict.txt"
+STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
+POLITICAL_STOPWORDS_PATH = DATA_DIR / "stopwords_political.txt"
+
+# Frequency given to user-dictionary entries that state none. jieba's own suggestion (often 1)
+# is too weak in context: 碳市场潜力 came out as 碳|市场潜力.
+USERDICT_DEFAULT_FREQ = 1000
+# Bump when the cached token format or the filtering rules change.
+CACHE_FORMAT = 1
+# Uncached work (in characters) from which tokenize_corpus uses every core (about 2 s of jieba
+# on one core, well above the cost of starting a pool) and shows a progress bar (about 4 s).
+PARALLEL_MIN_CHARS = 1_000_000
+PROGRESS_MIN_CHARS = 2_000_000
+
+# A token with no letter or CJK character (punctuation, 2030, 5%, ——) carries no content.
+_NON_CONTENT = re.compile(r"[\W\d_]+")
+
+
+# ---------------------------------------------------------------- word lists
+
+
+def read_wordlist(path: str | os.PathLike[str]) -> list[str]:
+    """Return the first field of every line of a word-list file, skipping '#' comments and blanks."""
+    words = []
+    with open(path, encoding="utf-8-sig") as handle:
+        for line in handle:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                words.append(line.split()[0])
+    return words
+
+
+def read_userdict(path: str | os.PathLike[str] | None = None) -> list[tuple[str, int | None, str | None]]:
+    """Return the (word, frequency or None, POS tag or None) entries of a jieba user dictionary."""
+    entries = []
+    with open(path or USERDICT_PATH, encoding="utf-8-sig") as handle:
+        for line in handle:
+            fields = line.strip().split()
+            if not fields or fields[0].startswith("#"):
+                continue
+            freq = int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else None
+            tag = fields[-1] if len(fields) > 1 and not fields[-1].isdigit() else None
+            entries.append((fields[0], freq, tag))
+    return entries
+
+
+def file_digest(path: str | os.PathLike[str]) -> str:
+    """Return the BLAKE2b hex digest of a file's bytes."""
+    return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _tokenizer_for(userdict_path: str, digest: str) -> jieba.Tokenizer:
+    """Return an initialised private jieba tokenizer with the user dictionary (cached per content)."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word, freq, tag in read_userdict(userdict_path):
+        tokenizer.add_word(word, USERDICT_DEFAULT_FREQ if freq is None else freq, tag)
+    return tokenizer
+
+
+def get_tokenizer() -> jieba.Tokenizer:
+    """Return the project's jieba tokenizer (default dictionary + data/userdict.txt)."""
+    return _tokenizer_for(str(USERDICT_PATH), file_digest(USERDICT_PATH))
+
+
+@lru_cache(maxsize=8)
+def _wordset_for(path: str, digest: str) -> frozenset[str]:
+    """Return the words of a word-list file (cached per content digest)."""
+    return frozenset(read_wordlist(path))
+
+
+def stopwords(political: bool = False) -> frozenset[str]:
+    """Return the general stopwords, or the political boilerplate list when political=True."""
+    path = POLITICAL_STOPWORDS_PATH if political else STOPWORDS_PATH
+    return _wordset_for(str(path), file_digest(path))
+
+
+def _drop_set(keep_stopwords: bool, drop_political: bool) -> frozenset[str]:
+    """Return the set of words to drop for these flags."""
+    dropped: frozenset[str] = frozenset() if keep_stopwords else stopwords()
+    if drop_political:
+        dropped = dropped | stopwords(political=True)
+    return dropped
+
+
+def is_content_token(token: str, *, drop_political: bool = False) -> bool:
+    """Return True if the token survives the default filters (not punctuation, number or stopword)."""
+    if not token or token.isspace() or _NON_CONTENT.fullmatch(token):
+        return False
+    return token not in _drop_set(False, drop_political)
+
+
+# ---------------------------------------------------------------- one text
+
+
+# Per filter setting, the keep/drop decision already taken for each distinct token: a dict
+# lookup is several times cheaper than the regular expression (see benchmarks/tokenize.py).
+_DECISIONS: dict[tuple[frozenset[str], bool], dict[str, bool]] = {}
+
+
+def _keeps(token: str, dropped: frozenset[str], keep_stopwords: bool) -> bool:
+    """Return True if the token passes the filters for these settings."""
+    if token.isspace() or token in dropped:
+        return False
+    return keep_stopwords or not _NON_CONTENT.fullmatch(token)
+
+
+def _segment(
+    tokenizer: jieba.Tokenizer, text: str, dropped: frozenset[str], keep_stopwords: bool
+) -> list[str]:
+    """Return jieba's tokens for one text with the requested filters applied."""
+    decisions = _DECISIONS.setdefault((dropped, keep_stopwords), {})
+    kept = []
+    for token in tokenizer.cut(text):
+        keep = decisions.get(token)
+        if keep is None:
+            keep = decisions[token] = _keeps(token, dropped, keep_stopwords)
+        if keep:
+            kept.append(token)
+    return kept
+
+
+def tokenize(text: str, *, keep_stopwords: bool = False, drop_political: bool = False) -> list[str]:
+    """Return the tokens of one text in order (content tokens only unless keep_stopwords=True)."""
+    if not text:
+        return []
+    return _segment(get_tokenizer(), text, _drop_set(keep_stopwords, drop_political), keep_stopwords)
+
+
+# ---------------------------------------------------------------- many texts, cached
+
+
+def settings_key(*, keep_stopwords: bool = False, drop_political: bool = False) -> str:
+    """Return a hash of everything besides the text that shapes the tokens (word lists, jieba, flags)."""
+    parts = {
+        "format": CACHE_FORMAT,
+        "jieba": jieba.__version__,
+        "default_freq": USERDICT_DEFAULT_FREQ,
+        "userdict": file_digest(USERDICT_PATH),
+        "stopwords": file_digest(STOPWORDS_PATH),
+        "political": file_digest(POLITICAL_STOPWORDS_PATH),
+        "keep_stopwords": keep_stopwords,
+        "drop_political": drop_political,
+    }
+    return hashlib.blake2b(json.dumps(parts, sort_keys=True).encode(), digest_size=8).hexdigest()
+
+
+def text_key(text: str) -> str:
+    """Return the hex hash identifying a text in the cache."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _cache_file(folder: Path, key: str) -> Path:
+    """Return the cache path of a text key (two-character subfolders keep folders small)."""
+    return folder / key[:2] / f"{key}.json"
+
+
+def _read_cached(path: Path) -> list[str] | None:
+    """Return the cached tokens stored at path, or None when absent or unreadable."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tokens = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return tokens if isinstance(tokens, list) else None
+
+
+def _write_cached(path: Path, tokens: list[str]) -> None:
+    """Write tokens as JSON atomically (a reader never sees a half-written file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        # dumps (C encoder) then one write: json.dump streams through the slow Python encoder.
+        handle.write(json.dumps(tokens, ensure_ascii=False, separators=(",", ":")))
+    os.replace(tmp, path)
+
+
+# State of a worker process: set once by _init_worker.
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(userdict_path: str, digest: str, dropped: frozenset[str], keep_stopwords: bool) -> None:
+    """Load jieba with the user dictionary once per worker process."""
+    _WORKER.update(
+        tokenizer=_tokenizer_for(userdict_path, digest), dropped=dropped, keep_stopwords=keep_stopwords
+    )
+
+
+def _segment_chunk(texts: list[str]) -> list[list[str]]:
+    """Return the tokens of a chunk of texts inside a worker process."""
+    tokenizer, dropped, keep = _WORKER["tokenizer"], _WORKER["dropped"], _WORKER["keep_stopwords"]
+    return [_segment(tokenizer, text, dropped, keep) for text in texts]  # type: ignore[arg-type]
+
+
+def _chunks(texts: list[str], n_chunks: int) -> list[list[str]]:
+    """Return consecutive chunks of texts with roughly equal character counts (order kept)."""
+    total = sum(map(len, texts)) or 1
+    target = total / max(n_chunks, 1)
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for text in texts:
+        if chunks[-1] and size >= target:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(text)
+        size += len(text)
+    return chunks
+
+
+def _progress_bar(total: int, show: bool) -> Any:
+    """Return a tqdm bar counting characters (disabled when show is False)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="char", unit_scale=True, desc="tokenizing", disable=not show, file=sys.stderr)
+
+
+def _segment_many(
+    texts: list[str], *, processes: int, dropped: frozenset[str], keep_stopwords: bool, show_progress: bool
+) -> Iterable[tuple[list[str], list[list[str]]]]:
+    """Yield (chunk texts, chunk tokens) for all texts, in order, using one or several processes."""
+    if not texts:
+        return
+    userdict, digest = str(USERDICT_PATH), file_digest(USERDICT_PATH)
+    tokenizer = _tokenizer_for(userdict, digest)  # load once here; forked workers inherit it
+    with _progress_bar(sum(map(len, texts)), show_progress) as bar:
+        if processes <= 1 or len(texts) < 2:
+            for chunk in _chunks(texts, max(1, len(texts) // 64)):
+                yield chunk, [_segment(tokenizer, text, dropped, keep_stopwords) for text in chunk]
+                bar.update(sum(map(len, chunk)))
+            return
+        chunks = _chunks(texts, processes * 8)
+        args = (userdict, digest, dropped, keep_stopwords)
+        with multiprocessing.Pool(processes, initializer=_init_worker, initargs=args) as pool:
+            for chunk, tokens in zip(chunks, pool.imap(_segment_chunk, chunks)):
+                yield chunk, tokens
+                bar.update(sum(map(len, chunk)))
+
+
+def tokenize_corpus(
+    texts: Sequence[str],
+    *,
+    processes: int | None = None,
+    cache: bool = True,
+    progress: bool | None = None,
+    keep_stopwords: bool = False,
+    drop_political: bool = False,
+) -> list[list[str]]:
+    """Return the tokens of every text (same order), using the on-disk cache and several processes.
+
+    processes=None uses every core when the uncached work exceeds PARALLEL_MIN_CHARS, else one;
+    progress=None shows a bar only when the uncached work exceeds PROGRESS_MIN_CHARS.
+    """
+    texts = [text or "" for text in texts]
+    keys = [text_key(text) for text in texts]
+    folder = cache_dir() / "tokens" / settings_key(keep_stopwords=keep_stopwords, drop_political=drop_political)
+    found: dict[str, list[str]] = {}
+    if cache:
+        for key in dict.fromkeys(keys):
+            tokens = _read_cached(_cache_file(folder, key))
+            if tokens is not None:
+                found[key] = tokens
+    todo = {key: text for key, text in zip(keys, texts) if key not in found}
+    work = sum(map(len, todo.values()))
+    if processes is None:
+        processes = (os.cpu_count() or 1) if work >= PARALLEL_MIN_CHARS else 1
+    show = work >= PROGRESS_MIN_CHARS if progress is None else progress
+    todo_keys, todo_texts = list(todo), list(todo.values())
+    done = 0
+    for chunk, chunk_tokens in _segment_many(
+        todo_texts,
+        processes=processes,
+        dropped=_drop_set(keep_stopwords, drop_political),
+        keep_stopwords=keep_stopwords,
+        show_progress=show,
+    ):
+        for key, tokens in zip(todo_keys[done : done + len(chunk)], chunk_tokens):
+            found[key] = tokens
+            if cache:
+                _write_cached(_cache_file(folder, key), tokens)
+        done += len(chunk)
+    return [list(found[key]) for key in keys]
