@@ -213,3 +213,9 @@ def test_small_work_stays_in_one_process(monkeypatch):
 
     monkeypatch.setattr(tk.multiprocessing, "Pool", no_pool)
     assert tk.tokenize_corpus(["推进碳达峰", "坚持先立后破"], cache=False) == [["推进", "碳达峰"], ["坚持", "先立后破"]]
+
+
+def test_repeated_texts_get_independent_lists(tmp_outputs):
+    first, second = tk.tokenize_corpus(["推进碳达峰", "推进碳达峰"])
+    first.append("x")
+    assert second == ["推进", "碳达峰"]

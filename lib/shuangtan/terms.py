@@ -13,12 +13,16 @@ import html
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
 from .tokenize import is_content_token
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 KEYNESS_METHODS = ("log_likelihood", "chi_square")
 
@@ -188,7 +192,7 @@ def kwic(texts: Mapping[Hashable, str] | pd.Series, term: str, *, width: int = 1
     return pd.DataFrame(rows, columns=["source", "left", "keyword", "right"])
 
 
-def kwic_table(lines: pd.DataFrame, *, caption: str | None = None):
+def kwic_table(lines: pd.DataFrame, *, caption: str | None = None) -> Styler:
     """Return a pandas Styler showing KWIC lines aligned on the keyword, HTML-escaped, without the index."""
     styler = (
         lines.style.hide(axis="index")

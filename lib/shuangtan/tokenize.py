@@ -323,4 +323,10 @@ def tokenize_corpus(
             if cache:
                 _write_cached(_cache_file(folder, key), tokens)
         done += len(chunk)
-    return [list(found[key]) for key in keys]
+    # A text given twice gets its own copy of the list, so callers may mutate results freely.
+    result: list[list[str]] = []
+    handed_out: set[str] = set()
+    for key in keys:
+        result.append(list(found[key]) if key in handed_out else found[key])
+        handed_out.add(key)
+    return result
