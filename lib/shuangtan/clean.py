@@ -31,7 +31,7 @@ import yaml
 from bs4 import BeautifulSoup, Comment
 from pypinyin import Style, pinyin
 
-from .io import read_csv_rows
+from .io import common_han, read_csv_rows
 from .paths import DATA_DIR
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -92,11 +92,9 @@ _ODD = re.compile(r"[?\ufffd\u2500-\u257fA-Za-z;:{}_\[\]\u00c0-\u024f\u0080-\u00
 
 def _is_odd(char: str) -> bool:
     """Return True for characters that belong to a garbled span rather than to normal text."""
-    from .io import _common_han
-
     if _ODD.fullmatch(char):
         return True
-    return bool(re.fullmatch(f"[{HAN}]", char)) and char not in _common_han()
+    return bool(re.fullmatch(f"[{HAN}]", char)) and char not in common_han()
 
 
 def find_mojibake(text: str) -> list[Doubt]:

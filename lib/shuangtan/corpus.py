@@ -177,12 +177,12 @@ def _parse_speaker(lead: str) -> tuple[str, str, int]:
     return "", "", -1
 
 
-def _parse_occasion(lead: str, date_end: int, speaker_end: int, speaker: str) -> str:
+def _parse_occasion(lead: str, speaker_end: int, speaker: str) -> str:
     """Return the occasion: what the lead says after the speaker, or the clause after the date."""
     after = lead[speaker_end:] if speaker_end >= 0 else ""
     occasion = _TRAILING_VERBS.sub("", _LEADING_VERBS.sub("", after)).strip("，, ")
     if not occasion or _GENERIC_OCCASION.match(occasion) or speaker_end < 0:
-        first_clause = re.split(r"[，。]", lead[date_end:].lstrip("，,下午上晚"), maxsplit=1)[0]
+        first_clause = re.split(r"[，。]", lead.lstrip("，,下午上晚"), maxsplit=1)[0]
         if first_clause and (not speaker or speaker not in first_clause):
             occasion = re.sub(r"在\S{2,6}召开$", "", first_clause)
     return occasion
@@ -230,7 +230,7 @@ def _speech_row(doc: dict[str, Any], number: str, heading: str, body: str, build
     if not speaker and not compilation:  # e.g. 习近平总书记 named in the sentence after the lead
         speaker, role, _ = _parse_speaker(text[:200])
         role = role if speaker else ""
-    occasion = _parse_occasion(after_date, 0, name_end, speaker) if lead else ""
+    occasion = _parse_occasion(after_date, name_end, speaker) if lead else ""
 
     province = resolve_province(heading) if heading else None
     if heading and province is None:

@@ -58,7 +58,7 @@ def list_corpus_files(folder: Path) -> list[Path]:
 
 
 @lru_cache(maxsize=1)
-def _common_han() -> frozenset[str]:
+def common_han() -> frozenset[str]:
     """Return the set of common Han characters: GB2312 level 1 plus Big5's frequent block."""
     chars: set[str] = set()
     for lead in range(0xB0, 0xD8):  # GB2312 level-1 hanzi rows
@@ -81,7 +81,7 @@ def _han_score(text: str) -> float:
     letters = [c for c in text if ord(c) > 0x7F and not re.match(r"[\u3000-\u303f\uff00-\uffef\u2010-\u206f\s]", c)]
     if not letters:
         return 1.0
-    common = _common_han()
+    common = common_han()
     return sum(c in common for c in letters) / len(letters)
 
 
