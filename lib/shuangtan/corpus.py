@@ -10,7 +10,6 @@ cleaning step changed and everything the pipeline doubts.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -104,9 +103,7 @@ def _document_row(raw: RawDocument, builder: _Builder, corrections: dict[str, li
     path = _relative(raw.path, builder.folder)
     row: dict[str, Any] = dict(doc_id=raw.doc_id, path=path, status="error", error=raw.error, title="",
                                source="", published=pd.NaT, script="", encoding=raw.encoding,
-                               n_raw_chars=len(raw.text), n_chars=0, n_speeches=0, sha1="", text="")
-    if raw.path.is_file() and not raw.error.startswith("cannot be read"):
-        row["sha1"] = hashlib.sha1(raw.path.read_bytes()).hexdigest()
+                               n_raw_chars=len(raw.text), n_chars=0, n_speeches=0, sha1=raw.sha1, text="")
     for check, count, message in raw.notes:
         builder.note(raw.doc_id, path, check, "warning", count, message=message)
     if raw.error:

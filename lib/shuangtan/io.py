@@ -8,6 +8,7 @@ sentence that names the problem and what to do about it.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import csv
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class RawDocument:
     text: str = ""
     encoding: str = ""
     error: str = ""
+    sha1: str = ""
     notes: list[tuple[str, int, str]] = field(default_factory=list)  # (check, count, message)
 
 
@@ -99,6 +101,20 @@ def _looks_like_utf16(data: bytes) -> str | None:
     return None
 
 
+def _best_decoding(data: bytes, encodings: tuple[str, ...]) -> tuple[float, str, str] | None:
+    """Return (score, encoding, text) of the decoding with most common hanzi (a tie goes to Big5), or None."""
+    candidates = []
+    for encoding in encodings:
+        try:
+            decoded = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in decoded:
+            candidates.append((_han_score(decoded), encoding, decoded))
+    candidates.sort(key=lambda item: (-item[0], item[1] != "big5"))
+    return candidates[0] if candidates else None
+
+
 def decode_bytes(data: bytes) -> tuple[str, str, list[tuple[str, int, str]]] | str:
     """Return (text, encoding, notes) for file bytes, or an error sentence when they are not text."""
     notes: list[tuple[str, int, str]] = []
@@ -117,32 +133,21 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[tuple[str, int, str]]] | s
             if data.startswith(magic):
                 return f"this is {what}, not a text file: save the document as plain text (UTF-8 .txt) and put that in the folder"
         if b"\x00" in data[:8192]:
-            for guess in ("utf-16-le", "utf-16-be"):
-                try:
-                    decoded = data.decode(guess)
-                except UnicodeDecodeError:
-                    continue
-                if "\x00" not in decoded and _han_score(decoded) >= 0.9 and re.search(r"[\u4e00-\u9fff]", decoded):
-                    notes.append(("encoding", 1, f"decoded as {guess.upper()} (no BOM); save the file as UTF-8"))
-                    return _finish(decoded, guess, notes)
+            best = _best_decoding(data, ("utf-16-le", "utf-16-be"))
+            if best and best[0] >= 0.9 and re.search(r"[\u4e00-\u9fff]", best[2]):
+                notes.append(("encoding", 1, f"decoded as {best[1].upper()} (no BOM); save the file as UTF-8"))
+                return _finish(best[2], best[1], notes)
             return "binary content (NUL bytes): this is not a text file; export the document as UTF-8 plain text"
         encoding = "utf-8"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
-        text, encoding = "", ""
-        candidates = []
-        for legacy in ("gb18030", "big5") + (("utf-16-le", "utf-16-be") if len(data) % 2 == 0 else ()):
-            try:
-                decoded = data.decode(legacy)
-            except UnicodeDecodeError:
-                continue
-            candidates.append((_han_score(decoded), legacy, decoded))
-        candidates.sort(key=lambda item: (-item[0], item[1] != "big5"))  # a tie goes to Big5
-        if not candidates or candidates[0][0] < 0.9:
+        legacy = ("gb18030", "big5") + (("utf-16-le", "utf-16-be") if len(data) % 2 == 0 else ())
+        best = _best_decoding(data, legacy)
+        if best is None or best[0] < 0.9:
             return ("not UTF-8 and not recognisably GBK or Big5 Chinese text: open it in an editor and "
                     "save it as UTF-8")
-        score, encoding, text = candidates[0]
+        score, encoding, text = best
         label = {"gb18030": "GBK/GB18030", "big5": "Big5"}.get(encoding, encoding.upper() + " (no BOM)")
         notes.append(("encoding", 1, f"not UTF-8; decoded as {label} ({score:.0%} common characters); "
                                      "save the file as UTF-8 to make this certain"))
@@ -168,10 +173,21 @@ def read_document(path: Path, max_bytes: int = MAX_BYTES) -> RawDocument:
     """Return the decoded file, or a RawDocument whose ``error`` says what is wrong and what to do."""
     doc = RawDocument(doc_id=path.stem, path=path)
     try:
-        return _read(doc, path, max_bytes)
+        _read(doc, path, max_bytes)
+        if not doc.sha1 and path.is_file():
+            doc.sha1 = _file_sha1(path)
     except OSError as exc:
         doc.error = f"cannot be read ({exc.strerror or exc}): replace it with the document itself or remove it"
-        return doc
+    return doc
+
+
+def _file_sha1(path: Path) -> str:
+    """Return the SHA-1 of a file's bytes, read in blocks (used for files not read whole)."""
+    digest = hashlib.sha1()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _read(doc: RawDocument, path: Path, max_bytes: int) -> RawDocument:
@@ -195,7 +211,9 @@ def _read(doc: RawDocument, path: Path, max_bytes: int) -> RawDocument:
         doc.error = (f"file is {size / 1024 / 1024:.1f} MB, over the {max_bytes / 1024 / 1024:.0f} MB limit for one "
                      "document: split it into one file per article")
         return doc
-    decoded = decode_bytes(path.read_bytes())
+    data = path.read_bytes()
+    doc.sha1 = hashlib.sha1(data).hexdigest()
+    decoded = decode_bytes(data)
     if isinstance(decoded, str):
         doc.error = decoded
         return doc
