@@ -19,7 +19,7 @@ from shuangtan.clean import (HAN, Correction, apply_corrections, clean_document,
                              looks_like_html, normalize_lines, readings, remove_boilerplate,
                              remove_inner_spaces, remove_pinyin, remove_repeated_sentences, split_sentences,
                              to_simplified)
-from shuangtan.io import read_csv_rows, read_document
+from shuangtan.files import read_csv_rows, read_document
 from shuangtan.paths import DEFAULT_SEEDS_DIR
 
 COMPILATION = "003_40244c0166258a0d"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from shuangtan import clustering
-from shuangtan.provinces import provinces
+from shuangtan.places import provinces
 
 TOPICS = [
     ["煤炭", "转型", "能源", "电力", "火电"],

@@ -15,9 +15,10 @@ import pytest
 
 from shuangtan.clean import HAN, variants
 from shuangtan.corpus import (DOCUMENT_COLUMNS, QUALITY_COLUMNS, SPEECH_COLUMNS, build_corpus, load_documents,
-                              load_speeches, quality_report, shared_passages)
-from shuangtan.io import read_document
-from shuangtan.provinces import provinces
+                              load_speeches, quality_report)
+from shuangtan.reuse import shared_passages
+from shuangtan.files import read_document
+from shuangtan.places import provinces
 
 COMPILATION = "003_40244c0166258a0d"
 # Entry number -> (province, date, speaker) as printed in seeds/003 (entry 21 names no speaker).

@@ -19,7 +19,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 from shuangtan import plots  # noqa: E402
-from shuangtan.provinces import provinces  # noqa: E402
+from shuangtan.places import provinces  # noqa: E402
 
 CHINESE = "碳达峰碳中和 减污降碳 先立后破 “两高” 1+N 黑龙江 内蒙古 −5% CO₂ ← →"
 

@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import chi2_contingency
 
 from shuangtan import terms
-from shuangtan.tokenize import tokenize
+from shuangtan.tokens import tokenize
 
 
 def scipy_statistic(a, b, total_a, total_b, lambda_):

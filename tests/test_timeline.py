@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from shuangtan.provinces import provinces
+from shuangtan.places import provinces
 from shuangtan.timeline import (
     DEFAULT_LAG_MILESTONES,
     diffusion_curve,

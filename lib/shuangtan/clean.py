@@ -31,7 +31,7 @@ import yaml
 from bs4 import BeautifulSoup, Comment
 from pypinyin import Style, pinyin
 
-from .io import common_han, read_csv_rows
+from .files import common_han, read_csv_rows
 from .paths import DATA_DIR
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

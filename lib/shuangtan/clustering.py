@@ -6,7 +6,7 @@ gives exactly 31 documents; central statements and rows without a province are l
 
 Method, in the order :func:`cluster_speeches` runs it:
 
-1. Tokens come from ``shuangtan.tokenize.tokenize_corpus`` (jieba with the project's dictionary and
+1. Tokens come from ``shuangtan.tokens.tokenize_corpus`` (jieba with the project's dictionary and
    stop words) unless a per-text ``tokenizer`` is passed. Tokens that contain a province name, a
    provincial capital or a speaker's name are dropped (``drop_names``): they tell documents apart
    but say nothing about how a province talks. TF-IDF keeps terms used by at least ``min_df=2``
@@ -50,7 +50,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 from threadpoolctl import threadpool_limits
 
 from .paths import RANDOM_STATE
-from .provinces import provinces
+from .places import provinces
 
 # KMeans restarts per fit. With 31 short texts many partitions have almost the same inertia
 # (within 0.1 %), so 10 restarts often stop at different ones; 50 find the best more reliably.
@@ -168,7 +168,7 @@ def tokenize_documents(
     """Return the token list of each text: ``tokenizer`` per text, else the project's cached tokenizer."""
     if tokenizer is not None:
         return [list(tokenizer(text)) for text in texts]
-    from .tokenize import tokenize_corpus  # imported late: jieba loads only when needed
+    from .tokens import tokenize_corpus  # imported late: jieba loads only when needed
 
     return [list(tokens) for tokens in tokenize_corpus(list(texts), drop_political=drop_political)]
 

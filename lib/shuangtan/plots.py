@@ -22,7 +22,7 @@ from matplotlib import font_manager
 from matplotlib.patches import Patch, Rectangle
 
 from .paths import RANDOM_STATE
-from .provinces import provinces, resolve_province
+from .places import provinces, resolve_province
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

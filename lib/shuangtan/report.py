@@ -243,7 +243,7 @@ def notebook_summary(path: str | os.PathLike[str]) -> NotebookSummary:
 
 def corpus_label(seeds: str | os.PathLike[str] | None = None) -> str:
     """Return a short description of the corpus folder: its name and how many corpus files it holds."""
-    from .io import list_corpus_files
+    from .files import list_corpus_files
 
     folder = seeds_dir(seeds)
     count = len(list_corpus_files(folder)) if folder.is_dir() else 0

@@ -1,6 +1,6 @@
 """Term statistics on tokenized texts: frequencies, keyness, keyword-in-context and collocations.
 
-Inputs are token lists from ``shuangtan.tokenize`` (one list per text). Keyness compares a
+Inputs are token lists from ``shuangtan.tokens`` (one list per text). Keyness compares a
 target corpus with a reference corpus with the log-likelihood G² (Dunning 1993) or Pearson's χ²,
 both on the 2×2 table (term, other terms) × (target, reference); both have one degree of freedom, so
 3.84 ≈ p 0.05 and 10.83 ≈ p 0.001 for a single test. Collocations score adjacent content-token
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from .tokenize import is_content_token
+from .tokens import is_content_token
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler

@@ -30,7 +30,7 @@ import pandas as pd
 
 from .occasions import classify_occasion
 from .paths import DATA_DIR
-from .provinces import provinces
+from .places import provinces
 
 MILESTONES_FILE = DATA_DIR / "milestones.csv"
 

@@ -1,4 +1,4 @@
-"""Tests for shuangtan.tokenize: user dictionary, word lists, filters, cache and processes."""
+"""Tests for shuangtan.tokens: user dictionary, word lists, filters, cache and processes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from shuangtan import tokenize as tk
+from shuangtan import tokens as tk
 from shuangtan.paths import DATA_DIR
 
 ENTRIES = [word for word, _freq, _tag in tk.read_userdict()]
@@ -136,7 +136,7 @@ def test_is_content_token_matches_tokenize():
 
 
 def test_jieba_loading_messages_never_reach_stderr():
-    code = "from shuangtan.tokenize import tokenize; print(tokenize('碳达峰碳中和'))"
+    code = "from shuangtan.tokens import tokenize; print(tokenize('碳达峰碳中和'))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stderr == ""
     assert "碳中和" in result.stdout

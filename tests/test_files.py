@@ -1,4 +1,4 @@
-"""Tests for shuangtan.io and the loaders on bad input: every file becomes one row, ok or error with a reason.
+"""Tests for shuangtan.files and the loaders on bad input: every file becomes one row, ok or error with a reason.
 
 The folder tests/fixtures/bad_input/ is committed (written by tests/fixtures/make_bad_input.py); the
 50 MB file is created only in a temporary copy of it.
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from shuangtan.corpus import build_corpus, load_documents
-from shuangtan.io import (MAX_BYTES, decode_bytes, list_corpus_files, parse_published, read_document,
+from shuangtan.files import (MAX_BYTES, decode_bytes, list_corpus_files, parse_published, read_document,
                           split_front_matter)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

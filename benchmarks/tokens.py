@@ -1,4 +1,4 @@
-"""Benchmark shuangtan.tokenize against raw jieba on a synthetic corpus built from the seeds.
+"""Benchmark shuangtan.tokens against raw jieba on a synthetic corpus built from the seeds.
 
 Run:  .venv/bin/python benchmarks/tokenize.py [--mb 20] [--processes N]
 
@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
 
 from shuangtan import load_speeches  # noqa: E402
-from shuangtan import tokenize as tk  # noqa: E402
+from shuangtan import tokens as tk  # noqa: E402
 from shuangtan.paths import RANDOM_STATE  # noqa: E402
 
 

@@ -1,10 +1,10 @@
-"""Tests for shuangtan.provinces: the reference table and name resolution used by the loaders."""
+"""Tests for shuangtan.places: the reference table and name resolution used by the loaders."""
 
 from __future__ import annotations
 
 import pytest
 
-from shuangtan.provinces import detect_provinces, province_info, provinces, resolve_province
+from shuangtan.places import detect_provinces, province_info, provinces, resolve_province
 
 # The 31 headings of the compilation seeds/003 as they read after cleaning (simplified).
 COMPILATION_HEADINGS = {
