@@ -24,7 +24,7 @@ SHOTS     := $(SHOT_DIR)/index.png $(patsubst $(HTML_DIR)/%.html,$(SHOT_DIR)/%.p
 REPORT    := $(BIN)/python -m shuangtan.report
 
 .DEFAULT_GOAL := help
-.PHONY: help install report screenshots strip test export lab clean FORCE
+.PHONY: help install report screenshots strip test test-fast export lab clean FORCE
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ strip: $(STAMP) ## Remove outputs and execution counts from the notebooks (befor
 
 test: $(STAMP) ## Run the unit tests and execute every notebook (tests/test_notebooks.py)
 	$(BIN)/python -m pytest tests
+
+test-fast: $(STAMP) ## Run the unit tests without executing the notebooks (quick loop while developing)
+	$(BIN)/python -m pytest tests --ignore=tests/test_notebooks.py -q
 
 export: $(STAMP) ## Write the CSV tables to outputs/tables/
 	$(BIN)/python -m shuangtan export --out outputs/tables

@@ -21,8 +21,8 @@ from matplotlib import colors as mcolors
 from matplotlib import font_manager
 from matplotlib.patches import Patch, Rectangle
 
-from .paths import RANDOM_STATE
-from .places import provinces, resolve_province
+from ..paths import RANDOM_STATE
+from ..places import provinces, resolve_province
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
