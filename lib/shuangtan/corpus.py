@@ -21,15 +21,8 @@ from .files import list_corpus_files, read_document
 from .paths import seeds_dir as resolve_seeds_dir
 from .reuse import shared_passages
 from .sidecars import read_corrections, read_metadata
-from .statements import Recorder, build_document, statements_of
-
-DOCUMENT_COLUMNS = ["doc_id", "path", "status", "error", "title", "source", "published", "script",
-                    "encoding", "n_raw_chars", "n_chars", "n_speeches", "sha1", "text"]
-SPEECH_COLUMNS = ["speech_id", "doc_id", "level", "province", "province_code", "region", "date",
-                  "date_source", "date_note", "speaker", "speaker_role", "speaker_source", "occasion",
-                  "occasion_type", "lead", "text", "n_chars"]
-QUALITY_COLUMNS = ["doc_id", "path", "check", "severity", "count", "position", "span", "message"]
-
+from .statements import (DOCUMENT_COLUMNS, QUALITY_COLUMNS, SPEECH_COLUMNS, Recorder, build_document,
+                         statements_of)
 
 @dataclass
 class Corpus:

@@ -345,7 +345,7 @@ def fontconfig_file(folder: str | os.PathLike[str]) -> Path:
     Browsers on Linux find fonts through fontconfig; this lets a screenshot show Chinese text
     on a machine without CJK system fonts, as the reader's own computer would.
     """
-    from .plots import font_path
+    from .fonts import font_path
 
     folder = Path(folder)
     config = folder / "fonts.conf"

@@ -21,6 +21,14 @@ from .files import RawDocument, parse_published, split_front_matter
 from .occasions import classify_occasion
 from .places import detect_provinces, province_info, resolve_province
 
+DOCUMENT_COLUMNS = ["doc_id", "path", "status", "error", "title", "source", "published", "script",
+                    "encoding", "n_raw_chars", "n_chars", "n_speeches", "sha1", "text"]
+SPEECH_COLUMNS = ["speech_id", "doc_id", "level", "province", "province_code", "region", "date",
+                  "date_source", "date_note", "speaker", "speaker_role", "speaker_source", "occasion",
+                  "occasion_type", "lead", "text", "n_chars"]
+QUALITY_COLUMNS = ["doc_id", "path", "check", "severity", "count", "position", "span", "message"]
+
+
 _HEADING = re.compile(r"^(\d{1,2})[.．、]\s*(\S{2,12})$", re.M)
 _DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _TITLES = "书记|组长|主任|省长|市长|主席|司长|部长|总理|厅长|局长"

@@ -14,7 +14,7 @@ import re
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from .plots import font_path
+from .fonts import font_path
 
 FONT_FAMILY = "Shuangtan Noto Sans SC"
 # Only CJK characters and punctuation are taken from the embedded font; Latin text keeps the page's font.

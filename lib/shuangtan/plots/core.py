@@ -21,6 +21,7 @@ from matplotlib import colors as mcolors
 from matplotlib import font_manager
 from matplotlib.patches import Patch, Rectangle
 
+from ..fonts import font_path
 from ..paths import RANDOM_STATE
 from ..places import provinces, resolve_province
 
@@ -32,13 +33,6 @@ FONT_FAMILY = "Noto Sans SC"
 MISSING_COLOR = "#d9d9d9"
 # Colours of the two sides of a comparison (central vs provincial …), colour-blind safe.
 PAIR_COLORS = ("#b2182b", "#2166ac")
-
-
-def font_path() -> Path:
-    """Return the path of the Noto Sans SC .otf file shipped by pylopdf-fonts-zh-cn."""
-    from pylopdf_fonts_zh_cn import sans_path
-
-    return Path(sans_path())
 
 
 @lru_cache(maxsize=1)
