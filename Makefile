@@ -1,30 +1,23 @@
 # shuangtan: `make report` renders every notebook to outputs/html/, `make test` runs every test.
-# Both install the project into .venv first. `make help` lists the targets.
+# Both install the project into .venv first (once; again only when pyproject.toml changes).
+# `make help` lists the targets.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Corpus folder for the notebooks: `make report SEEDS=/path/to/folder` (default: $SHUANGTAN_SEEDS, else seeds/).
-SEEDS  ?=
-SEEDS_DIR := $(abspath $(or $(SEEDS),$(SHUANGTAN_SEEDS),seeds))
-export SHUANGTAN_SEEDS := $(SEEDS_DIR)
-
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
-HTML_DIR  := outputs/html
-PAGES     := $(patsubst notebooks/%.ipynb,$(HTML_DIR)/%.html,$(NOTEBOOKS))
-STALE     := $(filter-out $(PAGES) $(HTML_DIR)/index.html,$(wildcard $(HTML_DIR)/*.html))
-LIB_FILES := $(shell find lib/shuangtan -type f -not -path '*/__pycache__/*' 2>/dev/null)
-# The folder itself changes when a document is added, removed or renamed.
-SEED_FILES := $(SEEDS_DIR) $(wildcard $(SEEDS_DIR)/*)
-# Holds the corpus path of the last render; rewritten only when it changes, so a new SEEDS rebuilds every page.
-SEEDS_STAMP := outputs/.seeds-path
-SHOT_DIR  := outputs/screenshots
-SHOTS     := $(SHOT_DIR)/index.png $(patsubst $(HTML_DIR)/%.html,$(SHOT_DIR)/%.png,$(PAGES))
-REPORT    := $(BIN)/python -m shuangtan.report
+# Corpus folder: `make report SEEDS=/path/to/folder` (any characters; default: $SHUANGTAN_SEEDS, else seeds/).
+# Passed to Python through the environment, unexpanded, so spaces, %, :, $ and quotes in the path are safe.
+ifneq ($(origin SEEDS),undefined)
+export SHUANGTAN_SEEDS := $(value SEEDS)
+endif
+SHOT_DIR := outputs/screenshots
+SHUANGTAN := $(BIN)/python -m shuangtan
+# Kernel registered for JupyterLab, papermill and Anaconda: `--user` makes every Jupyter on this account see it.
+KERNEL_INSTALL ?= --user
 
 .DEFAULT_GOAL := help
-.PHONY: help install report screenshots strip test test-fast export lab clean FORCE
+.PHONY: help install kernel hooks report screenshots strip test test-fast export lab clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,33 +28,34 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@# Build matplotlib's font cache now, not as stderr noise in the first notebook.
 	$(BIN)/python -c "import matplotlib.pyplot"
+	$(MAKE) --no-print-directory kernel hooks
 	touch $@
 
-install: $(STAMP) ## Create .venv and install the project with its dev extras
+install: $(STAMP) ## Create .venv, install the project, the "shuangtan" Jupyter kernel and the nbstripout git filter
 
-report: $(HTML_DIR)/index.html ## Execute the notebooks (only those whose inputs changed) and write the offline site to outputs/html/
-	@echo "Site: $(abspath $(HTML_DIR))/index.html (open offline, or zip the folder and send it)"
+kernel: ## Register the "shuangtan" Jupyter kernel (this .venv's Python) for JupyterLab, papermill and Anaconda
+	$(BIN)/python -m ipykernel install $(KERNEL_INSTALL) --name shuangtan --display-name "Python 3 (shuangtan)"
 
-$(SEEDS_STAMP): FORCE
-	@mkdir -p $(@D)
-	@echo '$(SEEDS_DIR)' | cmp -s - $@ || echo '$(SEEDS_DIR)' > $@
+hooks: ## Strip notebook outputs automatically on `git add` (nbstripout git filter; .gitattributes names it)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean "'$(CURDIR)/$(BIN)/python' -m nbstripout --keep-id" && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config diff.ipynb.textconv "'$(CURDIR)/$(BIN)/python' -m nbstripout -t --keep-id" && \
+	  echo "nbstripout git filter installed"; \
+	else echo "not a git checkout: no nbstripout filter installed"; fi
 
-$(HTML_DIR)/%.html: notebooks/%.ipynb $(LIB_FILES) $(SEED_FILES) $(SEEDS_STAMP) | $(STAMP)
-	$(REPORT) render $< $@ --seeds '$(SEEDS_DIR)'
+report: $(STAMP) ## Execute the notebooks (cached: only what changed) on SEEDS and write the offline site to outputs/html/
+	$(SHUANGTAN) report build
 
-# The notebooks/ folder changes when a notebook is added, removed or renamed.
-$(HTML_DIR)/index.html: $(PAGES) notebooks $(LIB_FILES) $(SEEDS_STAMP) | $(STAMP)
-	$(if $(STALE),rm -f $(STALE))
-	$(REPORT) index $(HTML_DIR) $(NOTEBOOKS) --seeds '$(SEEDS_DIR)'
+screenshots: $(STAMP) ## Headless-Chromium PNGs of the index and every page in outputs/screenshots/ (needs chromium)
+	@mkdir -p $(SHOT_DIR)
+	@for page in outputs/html/*.html; do \
+	  name=$$(basename "$$page" .html); height=2400; [ "$$name" = index ] && height=1400; \
+	  $(SHUANGTAN) report screenshot "$$page" "$(SHOT_DIR)/$$name.png" --height $$height || exit 1; \
+	done
 
-screenshots: $(SHOTS) ## Headless-Chromium PNGs of the rendered pages in outputs/screenshots/
-
-$(SHOT_DIR)/index.png: SHOT_HEIGHT := 1000
-$(SHOT_DIR)/%.png: $(HTML_DIR)/%.html | $(STAMP)
-	$(REPORT) screenshot $< $@ --height $(or $(SHOT_HEIGHT),2400)
-
-strip: $(STAMP) ## Remove outputs and execution counts from the notebooks (before committing)
-	$(REPORT) strip $(wildcard notebooks/*.ipynb)
+strip: $(STAMP) ## Remove outputs and execution counts from the notebooks and name the "shuangtan" kernel
+	$(SHUANGTAN) report strip notebooks/*.ipynb
 
 test: $(STAMP) ## Run the unit tests and execute every notebook (tests/test_notebooks.py)
 	$(BIN)/python -m pytest tests
@@ -69,16 +63,13 @@ test: $(STAMP) ## Run the unit tests and execute every notebook (tests/test_note
 test-fast: $(STAMP) ## Run the unit tests without executing the notebooks (quick loop while developing)
 	$(BIN)/python -m pytest tests --ignore=tests/test_notebooks.py -q
 
-export: $(STAMP) ## Write the CSV tables to outputs/tables/
-	$(BIN)/python -m shuangtan export --out outputs/tables
+export: $(STAMP) ## Write the CSV tables of SEEDS to outputs/tables/
+	$(SHUANGTAN) export --out outputs/tables
 
 # Extra JupyterLab options, e.g. `make lab LAB_ARGS=--allow-root` inside a container running as root.
 LAB_ARGS ?=
-lab: $(STAMP) ## Start JupyterLab with the project's environment (and SEEDS, if given)
-	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
-	$(BIN)/jupyter lab notebooks $(LAB_ARGS)
+lab: $(STAMP) ## Start JupyterLab at the project root with the project's environment (and SEEDS, if given)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS)
 
 clean: ## Remove generated files (outputs/), keep .venv
 	rm -rf outputs
-
-FORCE:

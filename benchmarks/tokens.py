@@ -1,14 +1,15 @@
 """Benchmark shuangtan.tokens against raw jieba on a synthetic corpus built from the seeds.
 
-Run:  .venv/bin/python benchmarks/tokenize.py [--mb 20] [--processes N]
+Run:  .venv/bin/python benchmarks/tokens.py [--mb 20] [--processes N]
 
 The synthetic corpus re-samples the sentences of the real speeches (seeded, so every run
 builds the same corpus) into documents of 40-120 sentences until it reaches --mb megabytes
 of UTF-8. It prints:
 
-* raw jieba throughput: the project's tokenizer (same dictionary), ``lcut`` on one process;
+* raw throughput of jieba (the reference) and of the default engine (rjieba), same dictionaries,
+  one process, and whether their tokens are identical;
 * the library's throughput (``tokenize_corpus``, cache off) on one process and on all cores,
-  and the overhead of the one-process run over raw jieba;
+  and the overhead of the one-process run over the raw default engine;
 * cold versus warm time of ``tokenize_corpus`` with the on-disk cache (a fresh temporary
   outputs folder, so the real cache is untouched).
 
@@ -79,19 +80,24 @@ def main(argv: list[str] | None = None) -> None:
     chars = sum(map(len, texts))
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"jieba {tk.jieba.__version__}, load average {os.getloadavg()[0]:.2f} (other work slows every figure)")
+          f"{tk.engine_version(tk.default_engine())}, jieba {tk.jieba.__version__}, load average {os.getloadavg()[0]:.2f} (other work slows every figure)")
     print(f"corpus: {len(texts):,} documents, {megabytes:.1f} MB UTF-8, {chars:,} characters "
           f"(built in {build_time:.1f} s)")
 
-    tokenizer = tk.get_tokenizer()  # load the dictionary outside the timings
+    engine = tk.default_engine()
+    tokenizer = tk.get_tokenizer()  # load the dictionaries outside the timings
+    reference = tk.get_tokenizer("jieba")
     rate = lambda seconds: f"{chars / seconds / 1e6:.2f} M chars/s"  # noqa: E731
 
     def report(label: str, seconds: float, extra: str = "") -> None:
         print(f"{label:<36}{seconds:8.2f} s   {extra}")
 
+    jieba_time, reference_tokens = timed(lambda: [reference.lcut(text) for text in texts])
+    report("raw jieba (reference), 1 process", jieba_time, rate(jieba_time))
     raw_time, raw = timed(lambda: [tokenizer.lcut(text) for text in texts])
-    del raw
-    report("raw jieba, 1 process", raw_time, rate(raw_time))
+    report(f"raw {engine}, 1 process", raw_time, f"{rate(raw_time)}, {jieba_time / raw_time:.1f}x jieba")
+    engines_agree = raw == reference_tokens
+    del raw, reference_tokens
 
     one_time, one = timed(tk.tokenize_corpus, texts, processes=1, cache=False, progress=False)
     report("shuangtan, 1 process, no cache", one_time, rate(one_time))
@@ -118,10 +124,11 @@ def main(argv: list[str] | None = None) -> None:
     def verdict(label: str, value: str, target: str, met: bool) -> None:
         print(f"{label:<36}{value:>10}   target {target:<8} {'met' if met else 'MISSED'}")
 
-    verdict("library overhead over raw jieba", f"{overhead:+.1%}", "<= +10%", overhead <= 0.10)
+    verdict(f"library overhead over raw {engine}", f"{overhead:+.1%}", "<= +10%", overhead <= 0.10)
     verdict(f"speed-up with {args.processes} processes", f"{speedup:.2f}x", ">= 1.8x", speedup >= 1.8)
     verdict("warm cache vs cold", f"{warm_gain:.0f}x", ">= 20x", warm_gain >= 20)
     print(f"{'same tokens in every run':<36}{identical!s:>10}")
+    print(f"{engine + ' tokens == jieba tokens':<36}{engines_agree!s:>10}")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
 
 

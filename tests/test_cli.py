@@ -136,3 +136,45 @@ def test_write_csv_keeps_chinese_readable_in_excel(tmp_path):
     frame = pd.DataFrame({"省份": ["陕西", "内蒙古"], "date": pd.to_datetime(["2021-08-19", None])})
     path = write_csv(frame, tmp_path / "t.csv")
     assert path.read_bytes() == codecs.BOM_UTF8 + "省份,date\n陕西,2021-08-19\n内蒙古,\n".encode("utf-8")
+
+
+def test_version_and_help_list_what_is_written(capsys):
+    from shuangtan import __version__
+
+    with pytest.raises(SystemExit) as version:
+        main(["--version"])
+    assert version.value.code == 0 and capsys.readouterr().out.strip() == f"shuangtan {__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    top = capsys.readouterr().out
+    assert "export" in top and "report" in top and "speeches.csv" in top
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    report_help = capsys.readouterr().out
+    for written in ("index.html", "tables/", "figures/", ".svg", "build", "strip", "screenshot"):
+        assert written in report_help
+
+
+def test_a_missing_corpus_is_a_clear_error(tmp_path, capsys):
+    folder = tmp_path / "no such corpus"
+    assert main(["export", "--out", str(tmp_path / "out"), "--seeds", str(folder)]) == 2
+    assert f"corpus folder {folder} does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_installed_outside_a_checkout_nothing_resolves_into_the_package(monkeypatch, tmp_path):
+    from shuangtan import paths
+
+    monkeypatch.setattr(paths, "in_checkout", lambda: False)
+    monkeypatch.delenv("SHUANGTAN_SEEDS", raising=False)
+    monkeypatch.delenv("SHUANGTAN_OUTPUTS", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache home"))
+    monkeypatch.chdir(tmp_path)
+    assert paths.seeds_dir() == tmp_path
+    assert paths.seeds_dir("corpus") == tmp_path / "corpus"
+    assert paths.outputs_dir() == tmp_path / "cache home" / "shuangtan"
+    assert paths.cache_dir().is_relative_to(tmp_path / "cache home")
+    monkeypatch.setenv("SHUANGTAN_OUTPUTS", str(tmp_path / "mine"))
+    assert paths.outputs_dir() == tmp_path / "mine"
+    with pytest.raises(paths.CorpusNotFoundError, match="missing"):
+        paths.seeds_dir("missing", must_exist=True)

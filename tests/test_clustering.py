@@ -175,7 +175,7 @@ def test_relabel_orders_by_size_then_first_row() -> None:
 def test_matrix_shapes_and_dendrogram_order(result: clustering.ClusterResult) -> None:
     n = len(result.provinces)
     assert result.tfidf.shape == (n, len(result.vocabulary))
-    np.testing.assert_allclose(np.linalg.norm(result.tfidf, axis=1), 1.0)
+    np.testing.assert_allclose(np.sqrt(result.tfidf.multiply(result.tfidf).sum(axis=1)).A1, 1.0)  # sparse rows
     assert result.similarity.shape == (n, n) and result.coords.shape == (n, 2)
     assert sorted(result.dendrogram_order) == list(range(n))
     assert result.linkage.shape == (n - 1, 4)
@@ -231,3 +231,91 @@ def test_real_speeches_give_31_provinces(seed_corpus) -> None:
     assert len(table) == 31 and table["province"].is_unique
     assert table["cluster"].between(1, 8).all()
     assert table["n_chars"].gt(0).all()
+
+
+# --------------------------------------------------------------------------- cost, sparse input, any corpus
+
+
+def test_fewer_null_restarts_choose_the_same_k_on_the_seeds(seed_corpus) -> None:
+    """The permutation null needs no best-of-50 optimum: 10 restarts give the same k and labels on the seeds."""
+    speeches = seed_corpus.speeches
+    tokens = clustering.tokenize_documents(clustering.province_documents(speeches)["text"].tolist())
+    light = {"n_seeds": 0, "n_subsamples": 0}
+    reference = clustering.cluster_speeches(speeches, tokens=tokens, n_init_null=clustering.N_INIT, **light)
+    cheap = clustering.cluster_speeches(speeches, tokens=tokens, n_init_null=clustering.N_INIT_NULL, **light)
+    assert clustering.N_INIT_NULL < clustering.N_INIT
+    assert cheap.k == reference.k
+    np.testing.assert_array_equal(cheap.labels, reference.labels)
+    pd.testing.assert_series_equal(cheap.silhouette["silhouette"], reference.silhouette["silhouette"])
+
+
+def test_sparse_null_matches_a_dense_column_shuffle() -> None:
+    """The sparse permutation moves each column's values exactly as rng.permutation per column would."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(3)
+    dense = rng.random((7, 12)) * (rng.random((7, 12)) > 0.6)
+    expected_rng = np.random.default_rng(9)
+    shuffled = np.column_stack([expected_rng.permutation(column) for column in dense.T])
+    norms = np.linalg.norm(shuffled, axis=1, keepdims=True)
+    expected = clustering.row_space(shuffled / np.where(norms == 0, 1.0, norms))
+    got = clustering._permuted(sp.csr_matrix(dense), np.random.default_rng(9))
+    np.testing.assert_allclose(got @ got.T, expected @ expected.T, atol=1e-10)  # same geometry
+
+
+def test_row_space_of_a_sparse_matrix_keeps_distances() -> None:
+    import scipy.sparse as sp
+
+    matrix = np.random.default_rng(1).random((6, 40))
+    np.testing.assert_allclose(clustering.row_space(sp.csr_matrix(matrix)) @ clustering.row_space(sp.csr_matrix(matrix)).T,
+                               matrix @ matrix.T, atol=1e-10)
+
+
+def test_tfidf_is_sparse(result: clustering.ClusterResult) -> None:
+    import scipy.sparse as sp
+
+    assert sp.issparse(result.tfidf)
+    assert result.tfidf.nnz < result.tfidf.shape[0] * result.tfidf.shape[1]
+
+
+def test_reprints_count_once(speeches: pd.DataFrame) -> None:
+    reprinted = pd.concat([speeches.assign(duplicate_of=""),
+                           speeches.iloc[[0]].assign(speech_id="r1", doc_id="r", duplicate_of="d")])
+    docs = clustering.province_documents(reprinted)
+    assert docs.set_index("province").loc[speeches.iloc[0]["province"], "n_statements"] == 1
+
+
+@pytest.mark.parametrize("n", [0, 1, 2])
+def test_analyse_explains_a_corpus_too_small_to_cluster(speeches: pd.DataFrame, n: int) -> None:
+    rows = speeches[speeches["level"] == "provincial"].drop_duplicates("province").head(n)
+    result = clustering.analyse(rows, tokenizer=split_tokens, **FAST)
+    assert result.k == 0 and result.reason.startswith("No clustering was computed")
+    assert clustering.summarize(result).sentences == [result.reason]
+    assert clustering.documents_view(result).empty and clustering.cluster_table(result).empty
+    assert clustering.sensitivity_table(rows, result).empty and clustering.similar_pairs(result).empty
+
+
+def test_provinces_without_shared_terms_are_left_out_and_named(speeches: pd.DataFrame) -> None:
+    odd = speeches.copy()
+    odd.loc[odd["province"] == "西藏", "text"] = "独一无二 绝无仅有"
+    result = clustering.analyse(odd, tokenizer=split_tokens, **FAST)
+    assert result.left_out == ["西藏"] and "西藏" not in result.provinces
+    assert any("Left out" in s and "西藏" in s for s in clustering.summarize(result).sentences)
+
+
+def test_summary_reports_only_what_was_computed(speeches: pd.DataFrame, result: clustering.ClusterResult) -> None:
+    sentences = clustering.summarize(result).sentences
+    assert sentences[0].startswith(f"**k = {result.k}** clusters of 31 provinces")
+    assert sum(s.startswith("**Cluster ") for s in sentences) == result.k
+    assert not any("nan" in s.lower().split() for s in sentences)
+    no_resampling = clustering.cluster_speeches(speeches, tokenizer=split_tokens, **{**FAST, "n_subsamples": 0,
+                                                                                      "n_seeds": 0})
+    text = " ".join(clustering.summarize(no_resampling).sentences)
+    assert "Resampling stability was not computed" in text and "other seeds" not in text
+
+
+def test_sensitivity_keeps_k_and_compares_partitions(speeches: pd.DataFrame, result: clustering.ClusterResult) -> None:
+    table = clustering.sensitivity_table(speeches, result, tokenizer=split_tokens, **FAST)
+    assert table["variant"].iloc[0] == "as above" and table["ARI with the partition above"].iloc[0] == 1.0
+    assert (table["k"].iloc[1:-1] == result.k).all()
+    assert table["ARI with the partition above"].between(-1, 1).all()

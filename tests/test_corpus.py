@@ -57,8 +57,9 @@ ENTRIES = {
 }
 # The statements outside the compilation: doc id -> (level, province, date, date_source, speaker).
 OTHER_STATEMENTS = {
-    "000_18aacb4e4a36c856": ("central", None, "2022-01-24", "text", "习近平"),
-    "001_9222412ebf730171": ("central", None, "2022-01-06", "text", "刘德春"),
+    # 000 and 001 print only month and day: the year comes from the publication date (inferred).
+    "000_18aacb4e4a36c856": ("central", None, "2022-01-24", "inferred", "习近平"),
+    "001_9222412ebf730171": ("central", None, "2022-01-06", "inferred", "刘德春"),
     "002_1866d2bbd4d0eafa": ("provincial", "浙江", "2021-05-21", "metadata", "袁家军"),
     "004_f799dbbec6d66dff": ("provincial", "山西", "2021-07-22", "metadata", "林武"),
 }
@@ -127,9 +128,11 @@ def test_five_documents_all_ok_in_file_order(documents):
 def test_document_metadata(documents):
     assert documents.loc["000_18aacb4e4a36c856", "title"] == "把系统观念贯穿_双碳_工作全过程"
     assert documents.loc["000_18aacb4e4a36c856", "source"] == "ZAKER"
-    assert documents.loc["000_18aacb4e4a36c856", "published"] == pd.Timestamp("2022-01-25 17:07:55")
+    # Front matter says "Tue, 25 Jan 2022 17:07:55 GMT": stored as China local time (UTC+8), never UTC.
+    assert documents.loc["000_18aacb4e4a36c856", "published"] == pd.Timestamp("2022-01-26 01:07:55")
     assert documents.loc["001_9222412ebf730171", "source"] == "新浪财经"
-    assert documents.loc["001_9222412ebf730171", "published"] == pd.Timestamp("2022-01-07 12:45:47")
+    assert documents.loc["001_9222412ebf730171", "published"] == pd.Timestamp("2022-01-07 20:45:47")
+    assert (documents.loc[["000_18aacb4e4a36c856", "001_9222412ebf730171"], "published_source"] == "front matter").all()
     assert documents.loc["002_1866d2bbd4d0eafa", "source"] == "微信公众号 zhejiangjingxin"
     assert documents.loc["004_f799dbbec6d66dff", "source"] == "山西日报"
     assert documents["script"].to_dict() == {
@@ -201,6 +204,8 @@ def test_statements_outside_the_compilation(speeches, doc_id):
     assert row["speaker"] == speaker
     if date_source == "metadata":
         assert row["date_note"].startswith("year from metadata.csv")
+    if date_source == "inferred":
+        assert "publication date (front matter)" in row["date_note"]
 
 
 def test_compilation_dates_span_april_2021_to_march_2022(compilation):

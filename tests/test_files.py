@@ -10,15 +10,15 @@ import codecs
 import importlib.util
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from shuangtan.corpus import build_corpus, load_documents
-from shuangtan.files import (MAX_BYTES, decode_bytes, list_corpus_files, parse_published, read_document,
-                          split_front_matter)
+from shuangtan.files import (MAX_BYTES, decode_bytes, list_corpus_files, parse_published, published_date,
+                             read_document, skipped_files, split_front_matter)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Words that tell a researcher what to do; every error reason must contain one.
@@ -212,7 +212,7 @@ def test_one_bad_file_never_stops_the_others(bad_copy, seeds_path):
         shutil.copy(seed, bad_copy / seed.name)
     (bad_copy / "subfolder").mkdir()
     (bad_copy / "whitespace.txt").write_text(" \n\t\n", encoding="utf-8")
-    (bad_copy / "notes.docx").write_bytes(b"PK\x03\x04" + bytes(60))
+    (bad_copy / "minutes.docx").write_bytes(b"PK\x03\x04" + bytes(60))
     (bad_copy / "good.md").write_text("另一份同名文件", encoding="utf-8")  # same id as good.txt
     docs = load_documents(bad_copy).set_index("doc_id")
     real = docs.loc[docs.index.str.match(r"00[0-4]_")]
@@ -220,7 +220,7 @@ def test_one_bad_file_never_stops_the_others(bad_copy, seeds_path):
     errors = docs.loc[docs["status"] == "error", "error"]
     assert "folder" in errors["subfolder"]
     assert "white space" in errors["whitespace"]
-    assert "ZIP/Office" in errors["notes"]
+    assert "ZIP/Office" in errors["minutes"]
     assert (docs.index == "good").sum() == 2  # both files get a row; the later one says to rename
     assert docs.loc[docs.index == "good", "error"].str.contains("rename").sum() == 1
     assert all(any(a in reason.lower() for a in ACTIONS) for reason in errors), errors
@@ -291,7 +291,8 @@ def test_split_front_matter_of_a_real_seed(seeds_path):
     assert problem == ""
     assert fields["title"] == "把系统观念贯穿_双碳_工作全过程" and fields["author"] == "ZAKER"
     assert body.lstrip().startswith("<div>")
-    assert parse_published(fields["date"]) == datetime(2022, 1, 25, 17, 7, 55, tzinfo=timezone.utc)
+    # 'Tue, 25 Jan 2022 17:07:55 GMT' is 01:07:55 the next day in China: dates are China-local, never UTC.
+    assert parse_published(fields["date"]) == datetime(2022, 1, 26, 1, 7, 55)
 
 
 def test_split_front_matter_problems():
@@ -303,7 +304,18 @@ def test_split_front_matter_problems():
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("Fri, 07 Jan 2022 12:45:47 GMT", datetime(2022, 1, 7, 12, 45, 47, tzinfo=timezone.utc)),
+    ("Fri, 07 Jan 2022 12:45:47 GMT", datetime(2022, 1, 7, 20, 45, 47)),
+    ("2022-01-01 07:00 +08:00", datetime(2022, 1, 1, 7)),
+    ("2022-01-01T07:00:00+08:00", datetime(2022, 1, 1, 7)),
+    ("2021-12-31T23:30:00Z", datetime(2022, 1, 1, 7, 30)),
+    ("2021年9月14日", datetime(2021, 9, 14)),
+    ("2022年2月22日 10:35", datetime(2022, 2, 22, 10, 35)),
+    ("2021/09/14", datetime(2021, 9, 14)),
+    ("2021.09.14", datetime(2021, 9, 14)),
+    ("14/09/2021", datetime(2021, 9, 14)),
+    ("2022-02-22 10:35:00", datetime(2022, 2, 22, 10, 35)),
+    (datetime(2022, 1, 1, 7, tzinfo=timezone(timedelta(hours=8))), datetime(2022, 1, 1, 7)),
+    (20210914, datetime(2021, 9, 14)),
     ("2021-05-21", datetime(2021, 5, 21)),
     ("2021-05-21T08:00:00", datetime(2021, 5, 21, 8)),
     (pd.Timestamp("2021-05-21").date(), datetime(2021, 5, 21)),
@@ -311,6 +323,54 @@ def test_split_front_matter_problems():
 ])
 def test_parse_published(value, expected):
     assert parse_published(value) == expected
+
+
+@pytest.mark.parametrize("value, word", [
+    ("2021-09-14T25:00:00", "hour must be in 0..23"),
+    ("2021-02-30", "day is out of range"),
+    ("03/04/2021", "day/month or month/day"),
+    ("去年五月", "not a date"),
+    (["2021-09-14"], "list"),
+    ({"a": 1}, "dict"),
+    ("0001-01-01", "outside 1900"),
+    ("2021-09-14 lunchtime", "not a time"),
+])
+def test_published_date_gives_the_reason_never_an_exception(value, word):
+    moment, problem = published_date(value)
+    assert moment is None and word in problem
+
+
+def test_yaml_dates_stay_text_so_an_invalid_one_is_a_warning_not_a_crash():
+    fields, body, problem = split_front_matter("---\ndate: 2021-09-14T25:00:00\ntitle: 标题\n---\n正文")
+    assert (fields, body, problem) == ({"date": "2021-09-14T25:00:00", "title": "标题"}, "正文", "")
+    assert "hour" in published_date(fields["date"])[1]
+    fields, _, _ = split_front_matter("---\ndate: 2022-01-01 07:00:00+08:00\n---\n正文")
+    assert parse_published(fields["date"]) == datetime(2022, 1, 1, 7)
+
+
+def test_front_matter_alias_bomb_is_refused_without_expanding():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 12):
+        prev, name = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    lines.append("title: *l")
+    fields, body, problem = split_front_matter("---\n" + "\n".join(lines) + "\n---\n正文")
+    assert fields == {} and body == "正文" and "aliases" in problem and "fix" in problem
+
+
+def test_front_matter_size_is_capped_and_non_scalar_titles_are_dropped():
+    header = "note: " + "长" * (70 * 1024)
+    fields, body, problem = split_front_matter("---\n" + header + "\n---\n正文")
+    assert fields == {} and body == "正文" and "64 KB" in problem
+    fields, body, problem = split_front_matter("---\ntitle: [a, b]\nauthor: 某报\ntags: [x]\n---\n正文")
+    assert fields == {"author": "某报", "tags": ["x"]} and "'title' is a list" in problem
+
+
+def test_front_matter_without_body_is_an_error_row(tmp_path):
+    path = tmp_path / "header_only.md"
+    path.write_text("---\ntitle: 只有标题\ndate: 2021-09-14\n---\n\n", encoding="utf-8")
+    doc = read_document(path)
+    assert "front matter but no text" in doc.error and "add" in doc.error
 
 
 def test_read_document_limits_are_configurable(tmp_path):

@@ -1,33 +1,38 @@
-"""The notebooks in notebooks/: committed clean, in the house style, and executable headless.
+"""The notebooks in notebooks/: committed clean, in the house style, and published as a site.
 
-Each notebook is executed three times per session, each time in a fresh kernel whose working
-directory is an empty temporary folder and whose outputs folder ($SHUANGTAN_OUTPUTS) is a
-temporary one: twice on the project's seeds (the two runs must show identical tables; the second
-one finds the first one's caches) and once on tests/fixtures/mini_corpus, a corpus of three
-documents (a central statement, a three-province compilation, a one-province report) whose texts
-contain <script> and <img onerror> markup that must reach the pages as visible, escaped text.
-These executions replace `pytest --nbmake`.
+The real code path of `make report` (shuangtan.website.build.build_site) builds the site three
+times per session, each notebook in a fresh kernel whose working directory is an empty temporary
+folder: twice on the project's seeds (the second build re-executes everything, finds the first
+one's token caches, and must give byte-identical pages, tables and figures) and once on
+tests/fixtures/mini_corpus, a corpus of three documents (a central statement, a three-province
+compilation, a one-province report) whose texts contain <script> and <img onerror> markup that must
+reach the pages as visible, escaped text. These builds replace `pytest --nbmake`.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from shuangtan import report
 from shuangtan.paths import DEFAULT_SEEDS_DIR, NOTEBOOKS_DIR
+from shuangtan.website.build import PageResult, build_site, publishable
+from shuangtan.website.execute import output_problems, read_notebook
+from shuangtan.website.index import notebook_summary, summarize
+from shuangtan.website.page import external_resources
+from shuangtan.website.strip import stripping_problems
 
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+NOTEBOOKS = publishable(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 MINI_CORPUS = Path(__file__).resolve().parent / "fixtures" / "mini_corpus"
-# pandas Styler tables carry a random id (T_1a2b3_row0_col1) that differs between runs but shows nothing.
-STYLER_ID = re.compile(r"\bT_[0-9a-f]{5}(?=[_\"\s])")
 # Markup planted in the mini corpus (a title, document openings, speech texts): text, never tags.
 PLANTED_MARKUP = ("<script>alert(", "<img src=x onerror=alert(")
+# What nbconvert writes for an image without alt text.
+NO_ALT = "No description has been provided for this image"
 
 
 def ids(paths: list[Path]) -> list[str]:
@@ -35,42 +40,51 @@ def ids(paths: list[Path]) -> list[str]:
     return [path.stem for path in paths]
 
 
-@pytest.fixture(scope="session")
-def run_notebook(tmp_path_factory):
-    """Execute a notebook at most once per (notebook, corpus, run number) in this session and return it.
+class Site:
+    """A site built from the real notebooks: its folder and one PageResult per notebook stem."""
 
-    A failing execution is remembered too, so every test that needs it reports the same error.
-    """
-    results: dict[tuple[Path, Path, int], object] = {}
-    outputs = {corpus: tmp_path_factory.mktemp(f"outputs-{corpus.name}") for corpus in (DEFAULT_SEEDS_DIR, MINI_CORPUS)}
+    def __init__(self, folder: Path, results: list[PageResult]):
+        self.folder = folder
+        self.results = {result.stem: result for result in results}
 
-    def run(notebook: Path, corpus: Path = DEFAULT_SEEDS_DIR, number: int = 1) -> nbformat.NotebookNode:
-        key = (notebook, corpus, number)
-        if key not in results:
-            try:
-                results[key] = report.execute_notebook(notebook, seeds=corpus, outputs=outputs[corpus])
-            except report.RenderError as error:
-                results[key] = error
-        result = results[key]
-        if isinstance(result, report.RenderError):
-            pytest.fail(f"{notebook.name} on {corpus.name}: {result}", pytrace=False)
+    def result(self, notebook: Path) -> PageResult:
+        """Return the notebook's result; fail the test with its error when it did not render."""
+        result = self.results[notebook.stem]
+        if not result.ok:
+            pytest.fail(f"{notebook.name} on {self.folder.parent.name}: {result.error}", pytrace=False)
         return result
 
-    return run
+    def executed(self, notebook: Path) -> nbformat.NotebookNode:
+        return read_notebook(self.result(notebook).executed)
+
+    def page(self, notebook: Path) -> str:
+        self.result(notebook)
+        return (self.folder / f"{notebook.stem}.html").read_text(encoding="utf-8")
+
+    def files_of(self, notebook: Path) -> dict[str, bytes]:
+        """Return the page and the tables and figures it wrote, by path in the site."""
+        found = {f"{notebook.stem}.html": (self.folder / f"{notebook.stem}.html").read_bytes()}
+        for kind in ("tables", "figures"):
+            for path in sorted((self.folder / kind).glob(f"{notebook.stem}-*")):
+                found[f"{kind}/{path.name}"] = path.read_bytes()
+        return found
 
 
 @pytest.fixture(scope="session")
-def mini_pages(run_notebook) -> dict[str, str]:
-    """The HTML page of every notebook executed on the mini corpus, by file stem (missing if execution failed)."""
-    pages = {}
-    for notebook in NOTEBOOKS:
-        try:
-            executed = run_notebook(notebook, MINI_CORPUS)
-        except pytest.fail.Exception:
-            continue
-        title = report.summarize(executed, notebook.stem).title
-        pages[notebook.stem] = report.notebook_to_html(executed, notebook.parent, title)
-    return pages
+def site(tmp_path_factory):
+    """Build the site of every notebook on a corpus at most once per (corpus, run number) in this session."""
+    built: dict[tuple[Path, int], Site] = {}
+    outputs = {corpus: tmp_path_factory.mktemp(f"outputs-{corpus.name}") for corpus in (DEFAULT_SEEDS_DIR, MINI_CORPUS)}
+
+    def build(corpus: Path = DEFAULT_SEEDS_DIR, number: int = 1) -> Site:
+        if (corpus, number) not in built:
+            shutil.rmtree(outputs[corpus] / "cache" / "site", ignore_errors=True)  # execute again
+            folder = tmp_path_factory.mktemp(f"site-{corpus.name}-{number}") / "html"
+            results = build_site(NOTEBOOKS, seeds=corpus, outputs=outputs[corpus], out_dir=folder, log=lambda _: None)
+            built[(corpus, number)] = Site(folder, results)
+        return built[(corpus, number)]
+
+    return build
 
 
 def markdown_cells(notebook) -> list[str]:
@@ -87,19 +101,6 @@ def parameters_cells(notebook) -> list:
     ]
 
 
-def shown_tables(notebook) -> list[str]:
-    """Return every table (DataFrame HTML) and markdown text the executed notebook displays, in order."""
-    shown = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "<table" in data.get("text/html", ""):
-                shown.append(STYLER_ID.sub("T_styler", data["text/html"]))
-            if "text/markdown" in data:
-                shown.append(data["text/markdown"])
-    return shown
-
-
 # --------------------------------------------------------------------------- committed files
 
 
@@ -109,17 +110,17 @@ def test_there_are_notebooks():
 
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_committed_without_outputs(notebook_path):
-    notebook = report.read_notebook(notebook_path)
+    notebook = read_notebook(notebook_path)
     nbformat.validate(notebook)
-    assert report.stripping_problems(notebook) == [], "run `make strip` before committing"
+    assert stripping_problems(notebook) == [], "run `make strip` before committing"
 
 
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_starts_with_title_and_overview(notebook_path):
-    notebook = report.read_notebook(notebook_path)
+    notebook = read_notebook(notebook_path)
     first = notebook.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# "), "first cell must be `# Title`"
-    summary = report.summarize(notebook, notebook_path.stem)
+    summary = summarize(notebook, notebook_path.stem)
     assert len(summary.overview) > 40, "the H1 must be followed by an overview paragraph"
 
 
@@ -127,7 +128,7 @@ def test_starts_with_title_and_overview(notebook_path):
 def test_has_setup_and_summary_sections(notebook_path):
     headings = [
         line.strip()
-        for source in markdown_cells(report.read_notebook(notebook_path))
+        for source in markdown_cells(read_notebook(notebook_path))
         for line in source.splitlines()
         if line.startswith("## ")
     ]
@@ -137,7 +138,7 @@ def test_has_setup_and_summary_sections(notebook_path):
 
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_one_parameters_cell_of_upper_case_settings(notebook_path):
-    cells = parameters_cells(report.read_notebook(notebook_path))
+    cells = parameters_cells(read_notebook(notebook_path))
     assert len(cells) == 1, "exactly one code cell tagged `parameters`"
     tree = ast.parse(cells[0].source)
     assigned = {}
@@ -154,7 +155,7 @@ def test_one_parameters_cell_of_upper_case_settings(notebook_path):
 
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_imports_only_in_setup(notebook_path):
-    notebook = report.read_notebook(notebook_path)
+    notebook = read_notebook(notebook_path)
     section = None
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
@@ -168,35 +169,36 @@ def test_imports_only_in_setup(notebook_path):
 
 
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
-def test_runs_without_stderr_or_errors(notebook_path, run_notebook):
-    assert report.output_problems(run_notebook(notebook_path)) == []
+def test_runs_without_stderr_or_errors(notebook_path, site):
+    assert output_problems(site().executed(notebook_path)) == []
 
 
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
-def test_second_run_shows_identical_tables(notebook_path, run_notebook):
-    first = shown_tables(run_notebook(notebook_path, number=1))
-    second = shown_tables(run_notebook(notebook_path, number=2))
-    assert first, "the notebook shows no table or computed summary to compare"
-    assert len(first) == len(second)
-    for number, (one, two) in enumerate(zip(first, second), start=1):
-        assert one == two, f"table {number} differs between two runs"
+def test_second_run_gives_identical_page_tables_and_figures(notebook_path, site):
+    site().result(notebook_path), site(number=2).result(notebook_path)  # both rendered
+    first, second = site().files_of(notebook_path), site(number=2).files_of(notebook_path)
+    assert list(first) == list(second), "the two runs wrote different files"
+    differing = [name for name in first if first[name] != second[name]]
+    for name in differing[:1]:
+        one, two = first[name], second[name]
+        at = next((i for i, (x, y) in enumerate(zip(one, two)) if x != y), min(len(one), len(two)))
+        pytest.fail(f"{name} differs between two runs at byte {at}: {one[max(0, at - 120):at + 80]!r} "
+                    f"vs {two[max(0, at - 120):at + 80]!r} (and {len(differing) - 1} more files)", pytrace=False)
 
 
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
-def test_runs_on_the_mini_corpus(notebook_path, run_notebook):
-    assert report.output_problems(run_notebook(notebook_path, MINI_CORPUS)) == []
+def test_runs_on_the_mini_corpus(notebook_path, site):
+    assert output_problems(site(MINI_CORPUS).executed(notebook_path)) == []
 
 
 # --------------------------------------------------------------------------- rendered pages
 
 
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
-def test_page_is_offline_and_shows_markup_only_as_text(notebook_path, mini_pages):
-    if notebook_path.stem not in mini_pages:
-        pytest.skip("did not execute on the mini corpus: see test_runs_on_the_mini_corpus")
-    page = mini_pages[notebook_path.stem]
+def test_page_is_offline_and_shows_markup_only_as_text(notebook_path, site):
+    page = site(MINI_CORPUS).page(notebook_path)
     soup = BeautifulSoup(page, "html.parser")
-    assert report.external_resources(page) == []
+    assert external_resources(page) == []
     assert all(image["src"].startswith("data:") for image in soup.find_all("img", src=True)), "images not embedded"
     for planted in PLANTED_MARKUP:
         assert planted not in page, f"unescaped {planted!r} in the page source"
@@ -204,16 +206,37 @@ def test_page_is_offline_and_shows_markup_only_as_text(notebook_path, mini_pages
     assert not soup.find_all(attrs={"onerror": True}), "corpus markup became an element with onerror"
 
 
-def test_planted_markup_is_visible_somewhere(mini_pages):
-    visible = " ".join(BeautifulSoup(page, "html.parser").get_text() for page in mini_pages.values())
+def test_planted_markup_is_visible_somewhere(site):
+    mini = site(MINI_CORPUS)
+    visible = " ".join(BeautifulSoup(mini.page(nb), "html.parser").get_text()
+                       for nb in NOTEBOOKS if mini.results[nb.stem].ok)
     assert any(planted in visible for planted in PLANTED_MARKUP), (
         "no page shows the mini corpus's <script>/<img onerror> text, so escaping is untested"
     )
 
 
-def test_index_links_every_notebook_by_title(tmp_path):
-    index = report.write_index(tmp_path, NOTEBOOKS, seeds=MINI_CORPUS)
-    soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
-    links = {link["href"]: link.get_text() for link in soup.select("ol.notebooks a")}
-    assert links == {f"{path.stem}.html": report.notebook_summary(path).title for path in NOTEBOOKS}
+@pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_every_figure_has_alt_text_and_every_table_a_download(notebook_path, site):
+    built = site()
+    soup = BeautifulSoup(built.page(notebook_path), "html.parser")
+    images = soup.select("div.jp-OutputArea-output img")
+    assert images, "the page shows no figure"
+    no_alt = [i for i, image in enumerate(images, 1) if not image.get("alt", "").strip() or image["alt"] == NO_ALT]
+    assert not no_alt, f"figures {no_alt} have no alt text: show them with shuangtan.display.show_figure"
+    tables = soup.select("div.jp-OutputArea-output table")
+    boxed = soup.select("div.shuangtan-table-box table")
+    assert len(boxed) == len(tables), "every table is shown with shuangtan.display.show_table (readable, downloadable)"
+    links = [a["href"] for a in soup.select("p.shuangtan-download a")]
+    assert len(links) == len(tables)
+    links += [a["href"] for a in soup.select("figure.shuangtan-figure figcaption a")]
+    assert all((built.folder / link).is_file() for link in links)
+
+
+def test_index_links_every_notebook_by_title_and_shows_key_figures(site):
+    mini = site(MINI_CORPUS)
+    soup = BeautifulSoup((mini.folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = {link["href"]: link.get_text() for link in soup.select("ol.notebooks h2 a")}
+    assert links == {f"{path.stem}.html": notebook_summary(path).title for path in NOTEBOOKS}
     assert "mini_corpus/ (3 documents)" in soup.get_text()
+    for image in soup.select("div.thumb img"):
+        assert (mini.folder / image["src"]).is_file() and image["alt"]

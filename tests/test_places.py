@@ -84,3 +84,61 @@ def test_detect_provinces_counts_short_names_and_capitals_most_first():
     assert list(found) == ["浙江"]
     assert found["浙江"] == 3  # 浙江 twice + the capital 杭州 once
     assert detect_provinces("中共中央政治局就碳达峰进行集体学习") == {}
+
+
+# --------------------------------------------------------------------------- cities, districts, officials
+from shuangtan.places import (abbreviation_provinces, admin_divisions, find_district_stems, find_places,  # noqa: E402
+                              named_officials, offices_of, officials)
+
+
+def test_admin_divisions_cover_every_province_with_cities_and_districts():
+    table = admin_divisions()
+    assert set(table["province"]) == set(provinces()["short_name"])
+    assert set(table["level"]) == {"city", "district"}
+    assert table["adcode"].str.fullmatch(r"\d{12}").all() and table["adcode"].is_unique
+    assert len(table.loc[table["level"] == "city"]) > 300 and len(table.loc[table["level"] == "district"]) > 2800
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("温州市委书记主持召开会议", [("温州市", "浙江", "city")]),
+    ("在温州召开", [("温州", "浙江", "city")]),
+    ("徐汇区召开碳达峰会议", [("徐汇区", "上海", "district")]),
+    ("临夏州人大常委会赴永靖县调研", [("永靖县", "甘肃", "district")]),
+    ("吉林市召开会议", [("吉林市", "吉林", "city")]),
+    ("海南藏族自治州", [("海南藏族自治州", "青海", "city")]),
+    ("浙江省委书记", [("浙江省", "浙江", "province")]),
+    ("鼓楼区召开会议", []),  # several provinces have a 鼓楼区: not decided by the name
+    ("要长治久安", []),
+])
+def test_find_places_resolves_cities_and_districts_to_their_province(text, expected):
+    assert [(p.name, p.province, p.level) for p in find_places(text)] == expected
+
+
+def test_district_short_names_are_read_only_on_request():
+    assert find_places("加快推动徐汇绿色低碳发展") == []
+    assert [(p.name, p.province) for p in find_district_stems("加快推动徐汇绿色低碳发展")] == [("徐汇", "上海")]
+
+
+@pytest.mark.parametrize("text, expected", [("加快外电入皖进度", {"安徽": 1}), ("有效扩大“外电入鲁”规模", {"山东": 1}),
+                                            ("调研组来晋开展调研", {"山西": 1}), ("进入新时代", {}), ("入云端", {})])
+def test_one_character_abbreviations_count_only_in_context(text, expected):
+    assert abbreviation_provinces(text) == expected
+
+
+def test_officials_table_has_a_source_note_and_valid_tenures_for_every_row():
+    table = officials()
+    assert (table["source_note"].str.len() > 20).all()
+    assert set(table["role"]) == {"secretary", "governor"}
+    assert set(table["province"]) == set(provinces()["short_name"])
+    assert (table["start_date"] <= table["end_date"]).all()
+
+
+def test_tenure_decides_between_two_offices_of_one_person():
+    assert [o["province"] for o in offices_of("郑栅洁", "2021-05-21")] == ["浙江"]
+    assert [(o["province"], o["role"]) for o in offices_of("郑栅洁", "2022-08-31")] == [("安徽", "secretary")]
+    assert {o["province"] for o in offices_of("郑栅洁")} == {"浙江", "安徽"}
+    assert offices_of("张三", "2022-01-01") == []
+
+
+def test_named_officials_in_order():
+    assert named_officials("省长王清宪出席，省委书记郑栅洁主持") == ["王清宪", "郑栅洁"]

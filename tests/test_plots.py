@@ -163,3 +163,66 @@ def test_tile_map_rejects_unknown_or_repeated_provinces():
         plots.tile_map(ax, {"台北": 1})
     with pytest.raises(ValueError):
         plots.tile_map(ax, {"北京": 1, "CN-BJ": 2})
+
+
+def _label_boxes(fig, ax):
+    """Return the drawn extents of the tile labels (texts placed on tiles) and of the tiles."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    names = set(provinces()["short_name"])
+    labels = [t for t in ax.texts if t.get_text().split("\n")[0] in names]
+    tiles = [p for p in ax.patches if isinstance(p, Rectangle)]
+    return [t.get_window_extent(renderer) for t in labels], [p.get_window_extent(renderer) for p in tiles]
+
+
+@pytest.mark.parametrize("width", [5.0, 7.0, 10.0])
+@pytest.mark.parametrize("show_values", [False, "{:.2f}"])
+def test_tile_map_labels_fit_their_tiles_at_page_width(width, show_values):
+    """Each label stays inside its tile, so no two labels overlap, whatever the figure's width."""
+    table = provinces()
+    values = {name: 1000 * i / 7 for i, name in enumerate(table["short_name"])}
+    fig, ax = plt.subplots(figsize=(width, width * 0.8))
+    plots.tile_map(ax, values, show_values=show_values, legend_title="数值")
+    labels, tiles = _label_boxes(fig, ax)
+    assert len(labels) == 31
+    for label in labels:
+        assert any(tile.x0 <= label.x0 and label.x1 <= tile.x1 and tile.y0 <= label.y0 and label.y1 <= tile.y1
+                   for tile in tiles), "a label spills out of its tile"
+    for i, one in enumerate(labels):
+        assert not any(one.overlaps(other) for other in labels[i + 1:])
+
+
+def test_region_colours_are_shared():
+    assert set(plots.REGION_COLORS) == set(provinces()["region"])
+    assert plots.region_color("东部") == plots.REGION_COLORS["东部"] and plots.region_color(None) == plots.MISSING_COLOR
+    assert plots.cluster_colors(3) == {1: plots.cluster_colors(5)[1], 2: plots.cluster_colors(5)[2],
+                                       3: plots.cluster_colors(5)[3]}
+
+
+def test_message_figure_and_new_figures_are_detached_from_pyplot():
+    fig = plots.message_figure("没有可分析的内容 / nothing to analyse")
+    assert fig.number not in plt.get_fignums(), "a notebook would show the figure twice"
+    fig.canvas.draw()
+    assert plots.missing_glyphs([t.get_text() for t in fig.findobj(matplotlib.text.Text)]) == []
+
+
+def test_analysis_figures_on_the_seeds_draw_every_glyph(seed_corpus):
+    from shuangtan import clustering, timeline
+    from shuangtan.occasions import occasion_labels
+
+    speeches = seed_corpus.speeches
+    result = clustering.analyse(speeches, n_seeds=2, n_subsamples=2, n_null=2)
+    statements, first = timeline.statements_by_province(speeches), timeline.first_actions(speeches)
+    events = timeline.milestones()
+    figures = [plots.statement_lengths(speeches), plots.statement_timeline(statements, first, events),
+               plots.diffusion_chart(first, events), plots.first_action_map(first),
+               plots.occasion_timeline(statements, events, occasion_labels()),
+               *(getattr(plots, name)(result) for name in ("silhouette_curve", "vocabulary_map", "similarity_heatmap",
+                                                           "cluster_map", "cluster_terms", "stability_chart",
+                                                           "length_chart"))]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for fig in figures:
+            fig.canvas.draw()
+            assert plots.missing_glyphs([t.get_text() for t in fig.findobj(matplotlib.text.Text)]) == []
+    assert glyph_warnings(caught) == []

@@ -118,3 +118,110 @@ def test_collocations_score_a_fixed_pair_highest():
     assert row["log_likelihood"] == pytest.approx(chi2_contingency(contingency, correction=False, lambda_="log-likelihood")[0])
     assert row["pmi"] > 0
     assert terms.collocations([["碳达峰"]]).empty
+
+
+# ---------------------------------------------------------------- multiple testing, window collocates, KWIC, dispersion
+
+
+def test_adjusted_p_values_by_hand():
+    p = [0.01, 0.04, 0.03, 0.5]
+    # Benjamini–Hochberg: p·m/rank = 0.04, 0.06, 0.0533, 0.5 in rank order, then the running minimum from the top.
+    assert terms.adjust_p(p, "fdr_bh") == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.5])
+    assert terms.adjust_p(p, "bonferroni") == pytest.approx([0.04, 0.16, 0.12, 1.0])
+    assert terms.adjust_p(p, "none") == pytest.approx(p)
+    assert terms.adjust_p([], "fdr_bh").size == 0
+
+
+def test_keyness_correction_removes_weak_terms_and_keeps_strong_ones():
+    target = Counter({"两高": 30, "光伏": 3, **{f"词{i}": 5 for i in range(40)}})  # 光伏: p ≈ 0.007 alone
+    reference = Counter({"两高": 1, "光伏": 2, **{f"词{i}": 50 for i in range(40)}})
+    raw = terms.keyness(target, reference, correction="none").set_index("term")
+    bh = terms.keyness(target, reference, correction="fdr_bh").set_index("term")
+    bonf = terms.keyness(target, reference, correction="bonferroni").set_index("term")
+    assert bh.loc["两高", "significant"] and bonf.loc["两高", "significant"]
+    assert raw.loc["光伏", "p_value"] < 0.05 and not bh.loc["光伏", "significant"]
+    assert (bonf["p_adjusted"] >= bh["p_adjusted"] - 1e-12).all()
+    assert bh.attrs["n_tested"] == 42
+    assert {"log_ratio", "statistic", "p_adjusted"} <= set(bh.columns)
+
+
+def test_keyness_by_group_reports_rejected_terms():
+    groups = {"a": Counter({"两高": 30, "发展": 10}), "b": Counter({"两高": 1, "发展": 10, "能源": 20})}
+    table = terms.keyness_by_group(groups, top=None)
+    assert set(table["group"]) == {"a", "b"}
+    assert set(table.attrs["n_tested"]) == {"a", "b"}
+    assert all(n >= 0 for n in table.attrs["n_rejected"].values())
+
+
+def test_window_collocates_by_hand():
+    tokens = [["甲", "乙", "丙", "丁", "甲", "乙", "戊", "己"]]
+    table = terms.window_collocates(tokens, "甲", window=1, min_count=1, keep=lambda t: True).set_index("collocate")
+    # 甲 occurs twice; within one token: 乙 twice (right), 丁 once (left of the second 甲).
+    assert table.loc["乙", "count"] == 2 and table.loc["丁", "count"] == 1
+    assert table.loc["乙", "logdice"] == pytest.approx(14 + np.log2(2 * 2 / (2 + 2)))
+    expected = 2 * 2 * 2 / 8  # f_node · f_coll · 2w / N
+    assert table.loc["乙", "expected"] == pytest.approx(expected)
+    assert table.loc["乙", "mi"] == pytest.approx(np.log2(2 / expected))
+    assert table.loc["乙", "t_score"] == pytest.approx((2 - expected) / np.sqrt(2))
+    assert "丙" not in table.index and table.attrs["node_freq"] == 2
+
+
+def test_window_collocates_of_an_absent_node_is_empty():
+    assert terms.window_collocates([["甲", "乙"]], "无").empty
+
+
+def statements() -> pd.DataFrame:
+    return pd.DataFrame({"speech_id": ["s1", "s2"], "province": ["北京", None],
+                         "date": pd.to_datetime(["2021-05-01", None]),
+                         "text": ["推进碳达峰，发展光伏和风电。", "坚持先立后破，推进碳中和。"]})
+
+
+def test_kwic_lines_for_several_terms_and_a_regex():
+    lines = terms.kwic_lines(statements(), ["碳达峰", "碳中和"], width=4)
+    assert lines["keyword"].tolist() == ["碳达峰", "碳中和"]
+    assert lines["province"].tolist() == ["北京", "中央"] and lines["speech_id"].tolist() == ["s1", "s2"]
+    regex = terms.kwic_lines(statements(), r"碳(?:达峰|中和)", regex=True)
+    assert regex["keyword"].tolist() == ["碳达峰", "碳中和"]
+
+
+def test_kwic_lines_sort_by_context():
+    frame = pd.DataFrame({"speech_id": ["a", "b"], "province": ["北京", "上海"], "date": pd.NaT,
+                          "text": ["乙甲光伏丙", "丁甲光伏乙"]})
+    by_right = terms.kwic_lines(frame, "光伏", sort="right")
+    assert by_right["right"].tolist() == ["丙", "乙"]  # U+4E19 < U+4E59
+    by_left = terms.kwic_lines(frame, "光伏", sort="left")
+    # Left contexts read outward from the keyword: 甲乙 (a) and 甲丁 (b); 丁 U+4E01 < 乙 U+4E59.
+    assert by_left["speech_id"].tolist() == ["b", "a"]
+
+
+def test_dispersion_positions_and_statements_without_terms():
+    table = terms.dispersion(statements(), ["光伏", "碳达峰"])
+    found = table.dropna(subset=["term"])
+    assert found["term"].tolist() == ["碳达峰", "光伏"]
+    assert found["relative"].iloc[0] == pytest.approx(2 / 14)
+    assert table[table["speech_id"] == "s2"]["term"].isna().all()
+
+
+def test_term_figures_draw_with_chinese_glyphs():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from shuangtan import plots
+
+    plots.use_chinese_font()
+    frame = statements()
+    keys = pd.DataFrame({"group": ["北京", "北京"], "term": ["光伏", "风电"], "log_ratio": [2.0, 1.5],
+                         "statistic": [12.0, 8.0]})
+    tokens = [tokenize(text, keep_stopwords=True) for text in frame["text"]]
+    figures = [
+        plots.term_panels({"甲": pd.Series({"碳达峰": 3, "光伏": 1}), "空": pd.Series(dtype=float)}),
+        plots.keyness_grid(keys, order=["北京", "上海"], colors={"北京": "#1b9e77"}),
+        plots.collocate_bars(terms.window_collocates(tokens, "推进", min_count=1), "推进"),
+        plots.collocate_bars(terms.window_collocates(tokens, "无此词"), "无此词"),
+        plots.dispersion_plot(terms.dispersion(frame, ["碳达峰", "光伏"])),
+        plots.contrast_cloud({"光伏": 1.0, "风电": -1.0}, {"光伏": 3, "风电": 2}, labels=("中央", "省级")),
+    ]
+    for fig in figures:
+        fig.canvas.draw()
+    labels = sorted(figures[1].axes[0].get_yticklabels(), key=lambda t: -t.get_position()[1])
+    assert [t.get_text() for t in labels] == ["光伏", "风电"]  # strongest key term on top

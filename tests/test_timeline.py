@@ -225,3 +225,52 @@ def test_label_rows_separate_close_dates() -> None:
     # A long first label pushes the next two labels up; a short one lets them share row 0.
     assert label_rows(dates[:3], [60, 10, 10]) == [0, 1, 1]
     assert label_rows(dates[:3], [5, 10, 10]) == [0, 0, 0]
+
+
+# --------------------------------------------------------------------------- window, reprints, summary
+
+from shuangtan import timeline  # noqa: E402
+
+
+def test_window_covers_every_date_with_padding() -> None:
+    dates = pd.Series(pd.to_datetime(["2019-06-05", None, "2025-12-30"]))
+    start, end = timeline.window(dates)
+    assert start == pd.Timestamp("2019-06-05") - pd.Timedelta(days=timeline.WINDOW_PADDING_DAYS)
+    assert end == pd.Timestamp("2025-12-30") + pd.Timedelta(days=timeline.WINDOW_PADDING_DAYS)
+    assert timeline.window(pd.Series([pd.NaT])) is None and timeline.window([]) is None
+
+
+def test_reprints_count_once(synthetic: pd.DataFrame) -> None:
+    reprinted = pd.concat([synthetic.assign(duplicate_of=""),
+                           synthetic.iloc[[2]].assign(speech_id="009_r-01", doc_id="009_r", duplicate_of="003_a")])
+    first = first_actions(reprinted)
+    assert row(first, "北京")["n_statements"] == 2  # the reprint is not a third statement
+    assert "009_r-01" not in set(statements_by_province(reprinted)["speech_id"])
+    counts = timeline.statement_counts(reprinted).set_index("measure")["count"]
+    assert counts["reprints of another document (counted once)"] == 1
+
+
+def test_summary_of_a_small_corpus(synthetic: pd.DataFrame) -> None:
+    sentences = timeline.summarize(synthetic, after=["un_pledge"], n_edge=5).sentences
+    # 北京 2021-05-29, 浙江 2021-05-21, 山西 2021-07-22 dated; 西藏 only undated; one more undated 北京 row.
+    assert sentences[0] == ("**3 of 31 provinces** have a dated statement in the corpus (7 provincial statements, "
+                            "2 of them without a known date and left out).")
+    assert sentences[1] == "First actions run from **2021-05-21** to **2021-07-22** (62 days)."
+    assert "**In order:** 浙江 (Zhejiang, 2021-05-21), 北京 (Beijing, 2021-05-29), 山西 (Shanxi, 2021-07-22)." in sentences
+    assert "Fewer than half of the 31 provinces (16) have a dated statement." in sentences
+    assert any(s.startswith("No dated statement for 28 provinces") for s in sentences)
+    assert not any("First 5" in s for s in sentences), "no 'first five' when only three acted"
+
+
+def test_summary_without_provincial_statements(synthetic: pd.DataFrame) -> None:
+    central = synthetic[synthetic["level"] == "central"]
+    assert timeline.summarize(central).sentences == [
+        "The corpus holds no provincial statement naming one of the 31 provinces, so there is no timeline to draw."]
+
+
+def test_first_actions_view_and_occasions_table(synthetic: pd.DataFrame) -> None:
+    view = timeline.first_actions_view(first_actions(synthetic))
+    assert len(view) == 31 and view.loc[view["province"] == "浙江", "first_date"].item() == "2021-05-21"
+    table = timeline.occasions_by_quarter(statements_by_province(synthetic))
+    assert table.iloc[-1]["total"] == 5  # dated provincial statements
+    assert timeline.occasions_by_quarter(statements_by_province(synthetic.iloc[0:0])).empty

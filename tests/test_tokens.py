@@ -200,11 +200,81 @@ def test_chunks_keep_order_and_cover_everything():
     assert 1 < len(chunks) <= 8
 
 
-def test_progress_bar_only_when_asked_or_long(capsys):
+def test_progress_bar_only_when_asked_or_long(capsys, monkeypatch):
     tk.tokenize_corpus(["推进碳达峰"], cache=False)
     assert capsys.readouterr().err == "", "short work shows no bar"
     tk.tokenize_corpus(["推进碳达峰"], cache=False, progress=True)
-    assert "tokenizing" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "tokenizing" in captured.out and captured.err == "", "asked for, off a terminal: on stdout, never stderr"
+    monkeypatch.setattr(tk, "PROGRESS_MIN_CHARS", 1)
+    tk.tokenize_corpus(["推进碳达峰"], cache=False)
+    assert capsys.readouterr() == ("", ""), "long work shows no bar when nobody watches (scripts, CI)"
+
+
+def test_no_progress_on_stderr_while_the_site_is_built(monkeypatch):
+    monkeypatch.setenv("SHUANGTAN_SITE_FILES", "/tmp/site-files")
+    monkeypatch.setattr(tk, "_in_kernel", lambda: True)
+    assert tk.interactive() is False
+    code = ("import sys; from shuangtan import tokens as tk; tk.PROGRESS_MIN_CHARS = 1; "
+            "print(tk.tokenize_corpus(['推进碳达峰碳中和'] * 3, cache=False))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stderr == "" and "碳中和" in result.stdout
+
+
+def corpus_texts(speeches) -> list[str]:
+    """Every text the engines are compared on: the seeds' documents and statements, every fixture file."""
+    from shuangtan import load_documents
+
+    from conftest import FIXTURES_DIR
+
+    texts = list(load_documents()["text"]) + list(speeches["text"]) + list(speeches["lead"])
+    for path in sorted(FIXTURES_DIR.rglob("*")):
+        if path.is_file():
+            texts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    return texts
+
+
+@pytest.mark.skipif(tk.rjieba is None, reason="rjieba not installed")
+@pytest.mark.parametrize("hmm", [True, False])
+def test_rjieba_gives_jieba_tokens_on_seeds_and_fixtures(speeches, hmm):
+    reference, fast = tk.get_tokenizer("jieba"), tk.get_tokenizer("rjieba")
+    texts = corpus_texts(speeches)
+    assert sum(map(len, texts)) > 50_000
+    for text in texts:
+        assert fast.cut(text, HMM=hmm) == reference.lcut(text, HMM=hmm)
+
+
+@pytest.mark.skipif(tk.rjieba is None, reason="rjieba not installed")
+def test_rjieba_matches_jieba_on_mixed_scripts():
+    """Runs of Latin letters, digits and symbols are where the engines' HMM fallbacks differ."""
+    import random
+
+    rng = random.Random(0)
+    alphabet = list("碳达峰中和推进工作省委书记在会上强调") + list("abcXYZ0123456789.-_+#&%/:，。 \n") + ["1+N", "碳中和"]
+    reference, fast = tk.get_tokenizer("jieba"), tk.get_tokenizer("rjieba")
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(1, 30)))
+        assert fast.cut(text) == reference.lcut(text), text
+
+
+def test_default_engine_is_rjieba_and_can_be_switched(monkeypatch):
+    if tk.rjieba is not None:
+        assert tk.default_engine() == "rjieba"
+    monkeypatch.setenv("SHUANGTAN_SEGMENTER", "jieba")
+    assert tk.default_engine() == "jieba"
+    assert tk.settings_key(engine="jieba") != tk.settings_key(engine="rjieba")
+    text = "加快构建碳达峰碳中和“1+N”政策体系，2021-07-16召开会议"
+    assert tk.tokenize(text, engine="jieba") == tk.tokenize(text, engine="rjieba")
+
+
+def test_user_terms_file_is_loaded_and_keys_the_cache(tmp_outputs):
+    texts = ["召开领导小组会议研究工作"]
+    before_key = tk.settings_key()
+    assert "领导小组会议" not in tk.tokenize_corpus(texts, processes=1)[0]
+    (tmp_outputs / tk.USER_TERMS_NAME).write_text("# accepted terms\n领导小组会议\n", encoding="utf-8")
+    assert tk.settings_key() != before_key
+    assert "领导小组会议" in tk.tokenize_corpus(texts, processes=1)[0]
+    assert "领导小组会议" in tk.tokenize(texts[0], engine="jieba")
 
 
 def test_small_work_stays_in_one_process(monkeypatch):

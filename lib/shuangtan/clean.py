@@ -28,7 +28,7 @@ from typing import Iterable, Sequence
 
 import opencc
 import yaml
-from bs4 import BeautifulSoup, Comment
+from lxml import etree
 from pypinyin import Style, pinyin
 
 from .files import common_han, read_csv_rows
@@ -36,6 +36,7 @@ from .paths import DATA_DIR
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026\u2014\u00b7"
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Shortest sentence (characters) that is removed when repeated; shorter ones may repeat legitimately.
 MIN_REPEAT_CHARS = 10
 # Upper bound on rounds of the tidy steps (spacing … repeated sentences); two are almost always enough.
@@ -80,6 +81,35 @@ class CleanResult:
     doubts: list[Doubt] = field(default_factory=list)
     captured: dict[str, str] = field(default_factory=dict)
     script: str = "none"
+
+
+# --------------------------------------------------------------------------- unicode repair
+# Blocks whose characters NFKC maps to ordinary unified ideographs: CJK compatibility ideographs
+# (豈 U+F900 → 豈 U+8C48), their supplement, and Kangxi radicals (⽣ U+2F63 → 生) found in text copied from PDFs.
+_COMPATIBILITY_BLOCKS = ((0xF900, 0xFAFF), (0x2F800, 0x2FA1F), (0x2F00, 0x2FDF))
+
+
+@lru_cache(maxsize=1)
+def _compatibility_table() -> dict[int, str]:
+    """Return code point -> unified ideograph for every compatibility character NFKC maps to one character."""
+    table = {}
+    for first, last in _COMPATIBILITY_BLOCKS:
+        for cp in range(first, last + 1):
+            mapped = unicodedata.normalize("NFKC", chr(cp))
+            if mapped != chr(cp) and len(mapped) == 1:
+                table[cp] = mapped
+    return table
+
+
+def repair_unicode(text: str) -> tuple[str, int, int]:
+    """Return the text with lone surrogates replaced by U+FFFD and compatibility ideographs unified.
+
+    Both keep the length of the text (positions stay valid); returns (text, surrogates, ideographs).
+    """
+    text, surrogates = _SURROGATE.subn("\ufffd", text)
+    unified = text.translate(_compatibility_table())
+    changed = sum(a != b for a, b in zip(text, unified)) if unified != text else 0
+    return unified, surrogates, changed
 
 
 # --------------------------------------------------------------------------- mojibake
@@ -161,23 +191,62 @@ def looks_like_html(text: str) -> bool:
     return _HTML_TAG.search(text) is not None
 
 
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);")
+_EXPLICIT_HEAD = re.compile(r"<head[\s>/]", re.I)
+
+
+def _parse_html(text: str) -> etree._Element | None:
+    """Return the root of the HTML parsed by libxml2 (lxml), or None when there is no element at all."""
+    parser = etree.HTMLParser(encoding="utf-8", recover=True, remove_comments=False, huge_tree=True,
+                              no_network=True)
+    try:
+        return etree.fromstring(_SURROGATE.sub("\ufffd", text).encode("utf-8"), parser)
+    except (etree.LxmlError, ValueError):
+        return None
+
+
 def html_to_text(text: str) -> tuple[str, Counter[str]]:
-    """Return the visible text of an HTML fragment and a count of what was removed, by kind."""
+    """Return the visible text of an HTML fragment and a count of what was removed, by kind.
+
+    One pass over the lxml tree (linear in the size of the page, whatever the number of tags):
+    comments and style/script/media elements are dropped with everything inside them, ``<br>`` and
+    block elements become line breaks.
+    """
     removed: Counter[str] = Counter()
-    removed["entities"] = len(re.findall(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);", text))
-    soup = BeautifulSoup(text, "html.parser")
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-        removed["comments"] += 1
-    for tag in soup.find_all(_DROP_TAGS):
-        removed[f"<{tag.name}>"] += 1
-        tag.decompose()
-    for tag in soup.find_all("br"):
-        tag.replace_with("\n")
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    plain = soup.get_text()
+    removed["entities"] = len(_ENTITY.findall(text))
+    root = _parse_html(text)
+    parts: list[str] = []
+    if root is not None:
+        outside = list(root.itersiblings(preceding=True))[::-1] + list(root.itersiblings())
+        outer_comments = sum(node.tag is etree.Comment for node in outside)  # comments before/after <html>
+        if outer_comments:
+            removed["comments"] += outer_comments
+        drop = set(_DROP_TAGS) if _EXPLICIT_HEAD.search(text) else set(_DROP_TAGS) - {"head"}
+        blocks = set(_BLOCK_TAGS)
+        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+        for event, node in walker:
+            if event in ("comment", "pi"):
+                removed["comments"] += event == "comment"
+                parts.append(node.tail or "")
+                continue
+            tag = node.tag.lower() if isinstance(node.tag, str) else ""
+            if event == "start":
+                if tag in drop:
+                    for inner in node.iter():
+                        if isinstance(inner.tag, str) and inner.tag.lower() in _DROP_TAGS:
+                            removed[f"<{inner.tag.lower()}>"] += 1
+                        elif not isinstance(inner.tag, str) and inner.tag is etree.Comment:
+                            removed["comments"] += 1
+                    walker.skip_subtree()
+                    continue
+                if tag == "br" or tag in blocks:
+                    parts.append("\n")
+                parts.append(node.text or "")
+            else:
+                if tag in blocks:
+                    parts.append("\n")
+                parts.append(node.tail or "")
+    plain = "".join(parts)
     # Text that itself reads like markup (an article quoting '<p>') must not be parsed again later.
     plain, neutralised = _HTML_TAG.subn(lambda m: "＜" + m.group(0)[1:-1] + "＞", plain)
     if neutralised:
@@ -188,7 +257,8 @@ def html_to_text(text: str) -> tuple[str, Counter[str]]:
 # --------------------------------------------------------------------------- pinyin annotations
 _SYLLABLE = r"[A-Za-zÜüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ:]{1,7}[1-5]?|[\u3105-\u312f\u31a0-\u31bf˙ˊˇˋ]{1,5}"
 _ANNOTATION = re.compile(r"[(（](" + _SYLLABLE + r")[)）]")
-_ANNOTATED = re.compile(r"([" + HAN + r"])((?:[(（](?:" + _SYLLABLE + r")[)）])+)")
+# Spaces (ASCII, no-break, ideographic) may separate a character from its annotation: 實 (shí)現.
+_ANNOTATED = re.compile(r"([" + HAN + r"])((?:[ \t\u00a0\u3000]*[(（](?:" + _SYLLABLE + r")[)）])+)")
 _TONE_MARKS = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]")
 
 
@@ -201,7 +271,8 @@ def readings(char: str) -> frozenset[str]:
     """Return every written form of every reading of a character (tone marks, numbers, plain, zhuyin)."""
     forms: set[str] = set()
     for style in (Style.TONE, Style.TONE3, Style.NORMAL, Style.BOPOMOFO):
-        for item in pinyin(char, style=style, heteronym=True, errors=lambda _: [])[0] if char else []:
+        result = pinyin(char, style=style, heteronym=True, errors=lambda _: []) if char else []
+        for item in result[0] if result else []:
             forms.add(item.lower())
             unified = _unify(item)
             forms.add(unified)
@@ -369,6 +440,7 @@ def clean_document(text: str, corrections: Sequence[Correction] = ()) -> CleanRe
     """Return the cleaned text of one document body with counts and doubts for every step."""
     result = CleanResult(text="")
     steps, doubts = result.steps, result.doubts
+    text, n_surrogates, n_compatibility = repair_unicode(text)
 
     doubts.extend(find_mojibake(text))
     steps.append(StepCount("mojibake", len(doubts), "garbled spans detected (reported, not removed)"))
@@ -385,11 +457,14 @@ def clean_document(text: str, corrections: Sequence[Correction] = ()) -> CleanRe
 
     text, n_pinyin, pinyin_doubts = remove_pinyin(text)
     doubts.extend(pinyin_doubts)
-    steps.append(StepCount("pinyin", n_pinyin, "pinyin annotations removed after the character they read"))
+    pinyin_step = StepCount("pinyin", n_pinyin, "pinyin annotations removed after the character they read")
+    steps.append(pinyin_step)
 
     result.script = detect_script(text)
     text, n_changed = to_simplified(text)
-    steps.append(StepCount("t2s", n_changed, "characters converted to simplified (OpenCC t2s + variants)"))
+    steps.append(StepCount("t2s", n_changed + n_compatibility,
+                           "characters converted to simplified (OpenCC t2s + variants"
+                           + (f"; {n_compatibility} compatibility ideographs unified" if n_compatibility else "") + ")"))
 
     # The tidy steps can uncover work for each other (a removed sentence joins two neighbours,
     # removed boilerplate exposes more); they run until the text stops changing.
@@ -403,6 +478,8 @@ def clean_document(text: str, corrections: Sequence[Correction] = ()) -> CleanRe
         totals["punctuation"] += n
         text, n = remove_inner_spaces(text)
         totals["spacing"] += n
+        text, n, _ = remove_pinyin(text)  # an annotation can be uncovered by the steps above
+        pinyin_step.count += n
         text = normalize_lines(text)
         text, found, captured = remove_boilerplate(text)
         rules.update(found)

@@ -1,6 +1,7 @@
-"""Command line: ``python -m shuangtan export --out DIR [--seeds DIR]`` writes the tables as CSV.
+"""The ``shuangtan`` command: ``shuangtan export`` (tables as CSV) and ``shuangtan report …`` (the HTML site).
 
-CSV files are UTF-8 with a byte-order mark so that Excel opens the Chinese text correctly.
+Also ``python -m shuangtan``. CSV files are UTF-8 with a byte-order mark so that Excel opens the
+Chinese text correctly, and cells that a spreadsheet would run as formulas start with an apostrophe.
 """
 
 from __future__ import annotations
@@ -8,23 +9,41 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from .corpus import corpus
+from . import __version__
+from .display import write_table_csv as write_csv
+from .paths import CorpusNotFoundError, seeds_dir
 
+WRITTEN = """\
+what is written:
+  export    OUT/documents.csv, speeches.csv, quality.csv, clusters.csv, first_actions.csv
+            (UTF-8 with BOM, formula cells guarded); errors of unreadable files on stderr
+  report    the offline HTML site: see `shuangtan report --help`
+            (index.html, one page per notebook, tables/*.csv, figures/*.png and *.svg)
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a table as UTF-8-with-BOM CSV (dates as YYYY-MM-DD) and return the path."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d", lineterminator="\n")
-    return path
+The corpus folder is --seeds, else $SHUANGTAN_SEEDS, else seeds/ in a checkout or the working
+directory; caches go to $SHUANGTAN_OUTPUTS, else outputs/ in a checkout or the user cache folder.
+"""
 
 
 def export(out_dir: Path, seeds: str | None = None) -> list[Path]:
-    """Write documents, speeches, quality (and clusters, first_actions when available); return the paths."""
+    """Write the corpus tables as CSV files into `out_dir`; return their paths.
+
+    Uses ``shuangtan.export.write_tables`` when the library has it, else writes documents, speeches,
+    quality (and clusters, first_actions when available) here.
+    """
+    from .corpus import corpus
+
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = corpus(seeds)
+    if importlib.util.find_spec("shuangtan.export"):
+        from .export import write_tables
+
+        return list(write_tables(tables, out_dir))
     written = [
         write_csv(tables.documents, out_dir / "documents.csv"),
         write_csv(tables.speeches, out_dir / "speeches.csv"),
@@ -41,18 +60,43 @@ def export(out_dir: Path, seeds: str | None = None) -> list[Path]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line and return the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m shuangtan", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    export_cmd = commands.add_parser("export", help="write the tables as CSV files")
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of the ``shuangtan`` command."""
+    parser = argparse.ArgumentParser(
+        prog="shuangtan", description="Tables and an offline HTML site from a corpus of dual-carbon (双碳) documents.",
+        epilog=WRITTEN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"shuangtan {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    export_cmd = commands.add_parser("export", help="write the tables as CSV files",
+                                     description="Write the corpus tables as CSV files.", epilog=WRITTEN,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     export_cmd.add_argument("--out", required=True, type=Path, help="folder for the CSV files")
-    export_cmd.add_argument("--seeds", default=None, help="corpus folder (default: the project's seeds/)")
-    args = parser.parse_args(argv)
-    for path in export(args.out, args.seeds):
+    export_cmd.add_argument("--seeds", default=None, help="corpus folder (default: $SHUANGTAN_SEEDS, else seeds/ or the working directory)")
+    report_cmd = commands.add_parser("report", help="execute the notebooks and write the offline HTML site",
+                                     add_help=False)
+    report_cmd.add_argument("arguments", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["report"]:
+        from .website.commands import main as report_main
+
+        return report_main(argv[1:], prog="shuangtan report")
+    args = build_parser().parse_args(argv)
+    try:
+        folder = seeds_dir(args.seeds, must_exist=True)
+    except CorpusNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in export(args.out, str(folder)):
         rows = len(pd.read_csv(path, encoding="utf-8-sig"))
         print(f"wrote {path} ({rows} rows)")
-    errors = corpus(args.seeds).documents.query("status == 'error'")
+    from .corpus import corpus
+
+    errors = corpus(str(folder)).documents.query("status == 'error'")
     for row in errors.itertuples():
         print(f"error: {row.path}: {row.error}", file=sys.stderr)
     return 0

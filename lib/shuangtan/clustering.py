@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
 from scipy.spatial.distance import pdist
 from scipy.stats import kruskal, spearmanr
@@ -51,10 +52,19 @@ from threadpoolctl import threadpool_limits
 
 from .paths import RANDOM_STATE
 from .places import provinces
+from .timeline import is_reprint
 
 # KMeans restarts per fit. With 31 short texts many partitions have almost the same inertia
 # (within 0.1 %), so 10 restarts often stop at different ones; 50 find the best more reliably.
 N_INIT = 50
+# Restarts per fit on the permutation null. The null is an average over shuffled matrices, so it
+# needs no best-of-50 optimum: on the seeds (and every sensitivity variant) 10 restarts choose the
+# same k as 50 (tests/test_clustering.py) at a fifth of the cost.
+N_INIT_NULL = 10
+# Fewest provinces a clustering needs: k = 2 clusters must leave at least one cluster with two members.
+MIN_DOCUMENTS = 3
+# Above this many rows the silhouette is computed on a seeded sample of this size (cost grows as n²).
+SILHOUETTE_SAMPLE = 2000
 # Share of provinces kept in each resampling run of the stability check.
 SUBSAMPLE_FRACTION = 0.8
 # Significance level and effect size (share of log-length variance explained by the clusters)
@@ -97,7 +107,7 @@ class ClusterResult:
     """Everything the clustering computed, one row/entry per province in ``documents`` order."""
 
     documents: pd.DataFrame
-    tfidf: np.ndarray
+    tfidf: sp.csr_matrix
     vocabulary: list[str]
     silhouette: pd.DataFrame
     k: int
@@ -116,6 +126,9 @@ class ClusterResult:
     dendrogram_order: list[int]
     length: LengthCheck
     random_state: int
+    left_out: list[str] = field(default_factory=list)
+    reason: str = ""  # why nothing was clustered (k == 0), else empty
+    tokens: list[list[str]] | None = None  # per province of province_documents(speeches), before name dropping
 
     @property
     def provinces(self) -> list[str]:
@@ -139,9 +152,9 @@ class ClusterResult:
 def province_documents(speeches: pd.DataFrame) -> pd.DataFrame:
     """Return one row per province (province, province_code, region, n_statements, text, n_chars), by code.
 
-    ``n_chars`` is the total length of the province's statements (separators not counted).
+    Reprints of another document (``duplicate_of`` set) are left out, so a text counts once. ``n_chars`` is the total length of the province's statements (separators not counted).
     """
-    rows = speeches[speeches["province"].notna()]
+    rows = speeches[speeches["province"].notna() & ~is_reprint(speeches)]
     if "level" in rows.columns:
         rows = rows[rows["level"] == "provincial"]
     if rows.empty:
@@ -195,18 +208,29 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def tfidf_matrix(token_lists: Sequence[list[str]], *, min_df: int = 2) -> tuple[np.ndarray, list[str]]:
-    """Return the dense L2-normalised TF-IDF matrix (sublinear tf) and its vocabulary, sorted."""
+def tfidf_matrix(token_lists: Sequence[list[str]], *, min_df: int = 2) -> tuple[sp.csr_matrix, list[str]]:
+    """Return the sparse (CSR) L2-normalised TF-IDF matrix (sublinear tf) and its vocabulary, sorted.
+
+    Sparse because a large corpus gives hundreds of thousands of terms: only the non-zero weights are stored.
+    """
     vectorizer = TfidfVectorizer(
         analyzer=_identity, lowercase=False, token_pattern=None, sublinear_tf=True, min_df=min_df
     )
-    matrix = vectorizer.fit_transform(list(token_lists)).toarray()
+    matrix = sp.csr_matrix(vectorizer.fit_transform(list(token_lists)), dtype=float)
     return matrix, vectorizer.get_feature_names_out().tolist()
 
 
-def row_space(matrix: np.ndarray) -> np.ndarray:
-    """Return the rows' coordinates in their own span (n x rank): same distances and inner products."""
-    u, s, _ = np.linalg.svd(matrix, full_matrices=False)
+def row_space(matrix: np.ndarray | sp.spmatrix) -> np.ndarray:
+    """Return the rows' coordinates in their own span (n x rank): same distances and inner products.
+
+    A sparse matrix is reduced through its n x n Gram matrix, so the work grows with its non-zeros, not its width.
+    """
+    if sp.issparse(matrix):
+        gram = (matrix @ matrix.T).toarray()
+        u, s, _ = np.linalg.svd(gram, hermitian=True)
+        s = np.sqrt(np.clip(s, 0.0, None))
+    else:
+        u, s, _ = np.linalg.svd(matrix, full_matrices=False)
     rank = int(np.sum(s > s.max() * 1e-10)) if s.size and s.max() > 0 else 1
     return u[:, :rank] * s[:rank]
 
@@ -225,11 +249,12 @@ def kmeans_labels(matrix: np.ndarray, k: int, seed: int, n_init: int = N_INIT) -
 
 
 def _silhouette(matrix: np.ndarray, labels: np.ndarray) -> float:
-    """Return the cosine silhouette, or NaN when the labels do not form 2..n-1 clusters."""
+    """Return the cosine silhouette (on a seeded sample above SILHOUETTE_SAMPLE rows), NaN unless 2..n-1 clusters."""
     n_labels = len(set(labels.tolist()))
     if n_labels < 2 or n_labels >= len(labels):
         return float("nan")
-    return float(silhouette_score(matrix, labels, metric="cosine"))
+    sample = SILHOUETTE_SAMPLE if len(labels) > SILHOUETTE_SAMPLE else None
+    return float(silhouette_score(matrix, labels, metric="cosine", sample_size=sample, random_state=RANDOM_STATE))
 
 
 def _valid_ks(k_range: Sequence[int], n_docs: int) -> list[int]:
@@ -240,40 +265,58 @@ def _valid_ks(k_range: Sequence[int], n_docs: int) -> list[int]:
     return ks
 
 
-def _permuted(matrix: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Return the matrix with each column shuffled across rows, rows re-normalised to unit length."""
-    shuffled = np.column_stack([rng.permutation(column) for column in matrix.T])
-    norms = np.linalg.norm(shuffled, axis=1, keepdims=True)
-    return row_space(shuffled / np.where(norms == 0, 1.0, norms))
+def _permuted(matrix: sp.spmatrix, rng: np.random.Generator) -> np.ndarray:
+    """Return the row space of the matrix with each column shuffled across rows, rows re-normalised.
+
+    Column j's entry in row i comes from row ``perm_j[i]`` (``perm_j`` drawn as ``rng.permutation(n)``,
+    one per column in order); only the non-zeros are moved.
+    """
+    csc = sp.csc_matrix(matrix)
+    n, width = csc.shape
+    perms = rng.permuted(np.broadcast_to(np.arange(n), (width, n)), axis=1)
+    new_row = np.argsort(perms, axis=1)  # new_row[j, r]: where row r's value of column j goes
+    columns = np.repeat(np.arange(width), np.diff(csc.indptr))
+    shuffled = sp.csr_matrix((csc.data, (new_row[columns, csc.indices], columns)), shape=(n, width))
+    norms = np.sqrt(np.asarray(shuffled.multiply(shuffled).sum(axis=1))).ravel()
+    return row_space(sp.diags(1.0 / np.where(norms == 0, 1.0, norms)) @ shuffled)
 
 
 def silhouette_table(
-    matrix: np.ndarray, k_range: Sequence[int], random_state: int = RANDOM_STATE, n_null: int = 10,
-    n_init: int = N_INIT,
+    matrix: np.ndarray | sp.spmatrix, k_range: Sequence[int], random_state: int = RANDOM_STATE, n_null: int = 10,
+    n_init: int = N_INIT, n_init_null: int = N_INIT_NULL,
 ) -> pd.DataFrame:
     """Return per k: KMeans and hierarchical silhouettes, the permutation null's mean and 95th percentile, excess.
 
-    The null shuffles each term's weights across documents (n_null times): the silhouette that
-    documents with the same term weights but no shared topics would reach.
+    The null shuffles each term's weights across documents (n_null times, ``n_init_null`` restarts
+    per fit): the silhouette that documents with the same term weights but no shared topics would reach.
     """
-    ks = _valid_ks(k_range, len(matrix))
+    return _silhouette_fits(matrix, k_range, random_state, n_null, n_init, n_init_null)[0]
+
+
+def _silhouette_fits(
+    matrix: np.ndarray | sp.spmatrix, k_range: Sequence[int], random_state: int, n_null: int, n_init: int,
+    n_init_null: int,
+) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
+    """Return the silhouette table and the KMeans labels of every k (reused as the final fit)."""
+    ks = _valid_ks(k_range, matrix.shape[0])
     space = row_space(matrix)
     tree = linkage(pdist(space, metric="cosine"), method="average")
     rng = np.random.default_rng(random_state)
     nulls = [_permuted(matrix, rng) for _ in range(n_null)]
-    rows = []
+    rows, fits = [], {}
     for k in ks:
-        null_scores = [_silhouette(m, kmeans_labels(m, k, random_state, n_init)) for m in nulls]
+        null_scores = [_silhouette(m, kmeans_labels(m, k, random_state, n_init_null)) for m in nulls]
+        fits[k] = kmeans_labels(space, k, random_state, n_init)
         rows.append({
             "k": k,
-            "silhouette": _silhouette(space, kmeans_labels(space, k, random_state, n_init)),
+            "silhouette": _silhouette(space, fits[k]),
             "silhouette_hierarchical": _silhouette(space, fcluster(tree, t=k, criterion="maxclust")),
             "null_mean": float(np.nanmean(null_scores)) if null_scores else float("nan"),
             "null_p95": float(np.nanpercentile(null_scores, 95)) if null_scores else float("nan"),
         })
     table = pd.DataFrame(rows)
     table["excess"] = table["silhouette"] - table["null_mean"]
-    return table
+    return table, fits
 
 
 K_RULES = ("null_adjusted", "silhouette")
@@ -334,15 +377,25 @@ def subsample_stability(
     return np.array(aris), per_cluster
 
 
-def top_terms_table(matrix: np.ndarray, vocabulary: Sequence[str], labels: np.ndarray, n_terms: int = 10) -> pd.DataFrame:
+def _column_means(matrix: np.ndarray | sp.spmatrix, rows: np.ndarray) -> np.ndarray:
+    """Return the mean of each column over the selected rows (zeros when none is selected)."""
+    if not rows.any():
+        return np.zeros(matrix.shape[1])
+    return np.asarray(matrix[np.flatnonzero(rows)].mean(axis=0)).ravel()
+
+
+def top_terms_table(
+    matrix: np.ndarray | sp.spmatrix, vocabulary: Sequence[str], labels: np.ndarray, n_terms: int = 10
+) -> pd.DataFrame:
     """Return up to n_terms distinguishing terms per cluster: mean TF-IDF inside minus outside, if positive."""
     vocab = np.asarray(vocabulary, dtype=object)
+    present = (matrix > 0).astype(float) if sp.issparse(matrix) else (matrix > 0)
     rows = []
     for c in sorted(set(labels.tolist())):
         inside = labels == c
-        in_mean = matrix[inside].mean(axis=0)
-        out_mean = matrix[~inside].mean(axis=0) if (~inside).any() else np.zeros(matrix.shape[1])
-        share = (matrix[inside] > 0).mean(axis=0)
+        in_mean = _column_means(matrix, inside)
+        out_mean = _column_means(matrix, ~inside)
+        share = _column_means(present, inside)
         score = in_mean - out_mean
         order = [j for j in np.lexsort((vocab, -share, -np.round(score, 12))) if score[j] > 0][:n_terms]
         for rank, j in enumerate(order, start=1):
@@ -353,6 +406,8 @@ def top_terms_table(matrix: np.ndarray, vocabulary: Sequence[str], labels: np.nd
 
 def map_coordinates(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return 2-D PCA coordinates of the TF-IDF rows and the share of variance each axis explains."""
+    if matrix.shape[1] < 2:  # documents on a line: the second axis is flat
+        matrix = np.column_stack([matrix, np.zeros(len(matrix))])
     pca = PCA(n_components=2, svd_solver="full")
     coords = pca.fit_transform(matrix)
     return coords, pca.explained_variance_ratio_
@@ -360,7 +415,7 @@ def map_coordinates(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def length_check(n_chars: Sequence[int], labels: np.ndarray, coords: np.ndarray) -> LengthCheck:
     """Return tests of whether clusters and map axes follow text length, with a plain-language verdict."""
-    log_len = np.log(np.asarray(n_chars, dtype=float))
+    log_len = np.log(np.maximum(np.asarray(n_chars, dtype=float), 1.0))
     groups = [log_len[labels == c] for c in sorted(set(labels.tolist()))]
     try:
         h, p = kruskal(*groups)
@@ -372,11 +427,13 @@ def length_check(n_chars: Sequence[int], labels: np.ndarray, coords: np.ndarray)
     k = len(groups)
     bands = pd.qcut(pd.Series(log_len).rank(method="first"), q=k, labels=False).to_numpy()
     band_ari = float(adjusted_rand_score(bands, labels))
-    rx, px = spearmanr(n_chars, coords[:, 0])
-    ry, py = spearmanr(n_chars, coords[:, 1])
+    rx, px = _spearman(n_chars, coords[:, 0])
+    ry, py = _spearman(n_chars, coords[:, 1] if coords.shape[1] > 1 else np.zeros(len(coords)))
     follows = bool(p < LENGTH_ALPHA and eta2 >= LENGTH_ETA2_STRONG)
     partly = bool(p < LENGTH_ALPHA) and not follows
-    if follows:
+    if np.isnan(p) or np.isnan(eta2):
+        head = "The length test cannot be run on these clusters (all texts in a cluster have one length, or one cluster only)."
+    elif follows:
         head = (f"Yes: the clusters largely follow text length (Kruskal-Wallis p = {p:.2g}; cluster membership "
                 f"explains {eta2:.0%} of the variance in log length; ARI with {k} length bands = {band_ari:.2f}).")
     elif partly:
@@ -385,8 +442,12 @@ def length_check(n_chars: Sequence[int], labels: np.ndarray, coords: np.ndarray)
     else:
         head = (f"No clear sign that the clusters follow text length (Kruskal-Wallis p = {p:.2g}; membership "
                 f"explains {eta2:.0%} of the variance in log length; ARI with {k} length bands = {band_ari:.2f}).")
-    axes = [f"{name} axis ρ = {r:+.2f} (p = {pv:.2g})" for name, r, pv in (("first", rx, px), ("second", ry, py))]
-    tracked = [name for name, r, pv in (("first", rx, px), ("second", ry, py)) if pv < LENGTH_ALPHA]
+    measured = [(name, r, pv) for name, r, pv in (("first", rx, px), ("second", ry, py)) if not np.isnan(pv)]
+    axes = [f"{name} axis ρ = {r:+.2f} (p = {pv:.2g})" for name, r, pv in measured]
+    tracked = [name for name, r, pv in measured if pv < LENGTH_ALPHA]
+    if not measured:
+        return LengthCheck(float(h), float(p), float(eta2), band_ari, float(rx), float(px), float(ry), float(py),
+                           follows, head + " The map axes cannot be compared with length (no variation).")
     if len(tracked) == 2:
         tail = " On the map, both axes track length"
     elif tracked:
@@ -396,6 +457,15 @@ def length_check(n_chars: Sequence[int], labels: np.ndarray, coords: np.ndarray)
     tail += f" (Spearman: {'; '.join(axes)})."
     return LengthCheck(float(h), float(p), float(eta2), band_ari, float(rx), float(px), float(ry), float(py),
                        follows, head + tail)
+
+
+def _spearman(x: Sequence[float], y: Sequence[float]) -> tuple[float, float]:
+    """Return Spearman's rho and p, or (NaN, NaN) when either series is constant or too short."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(np.round(y, 12)) == 0:
+        return float("nan"), float("nan")
+    rho, p = spearmanr(x, y)
+    return float(rho), float(p)
 
 
 def _other_seeds(random_state: int, n: int) -> list[int]:
@@ -426,6 +496,8 @@ def cluster_speeches(
     n_subsamples: int = 30,
     n_null: int = 10,
     n_init: int = N_INIT,
+    n_init_null: int = N_INIT_NULL,
+    leave_out_unshared: bool = False,
 ) -> ClusterResult:
     """Return the full clustering of the provincial speeches (one document per province).
 
@@ -435,6 +507,8 @@ def cluster_speeches(
     ``k=None`` chooses k over ``k_range`` by ``k_rule`` (see the module docstring); an explicit k
     must lie in ``k_range``.
     KMeans runs single-threaded: on 31 rows thread start-up costs more than it saves.
+    A province none of whose terms is used by ``min_df`` provinces is an error, unless
+    ``leave_out_unshared`` is True: then it is left out and named in ``result.left_out``.
     """
     docs = province_documents(speeches)
     if tokens is None:
@@ -442,29 +516,43 @@ def cluster_speeches(
     if len(tokens) != len(docs):
         raise ValueError(f"got {len(tokens)} token lists for {len(docs)} provinces")
     token_lists = drop_name_tokens(tokens, proper_names(speeches) if drop_names else [])
+    if len(docs) < MIN_DOCUMENTS:
+        raise ValueError(f"clustering needs at least {MIN_DOCUMENTS} provinces with statements, found {len(docs)}")
     matrix, vocabulary = tfidf_matrix(token_lists, min_df=min_df)
-    empty = docs.loc[~matrix.any(axis=1), "province"].tolist()
-    if empty:
+    has_terms = np.asarray(matrix.getnnz(axis=1) > 0)
+    empty = docs.loc[~has_terms, "province"].tolist()
+    if empty and not leave_out_unshared:
         raise ValueError(f"no term of these provinces is used by {min_df} or more provinces: {empty}; "
                          "pass min_df=1 or leave them out")
+    if empty:
+        docs = docs[has_terms].reset_index(drop=True)
+        matrix, vocabulary = tfidf_matrix([t for t, keep in zip(token_lists, has_terms) if keep], min_df=min_df)
+        if len(docs) < MIN_DOCUMENTS:
+            raise ValueError(f"only {len(docs)} provinces share terms used by {min_df} or more provinces "
+                             f"(left out: {'、'.join(empty)}); clustering needs {MIN_DOCUMENTS}")
     with threadpool_limits(limits=1):
-        return _fit(docs, matrix, vocabulary, k=k, k_range=k_range, k_rule=k_rule, random_state=random_state,
-                    n_terms=n_terms, n_seeds=n_seeds, n_subsamples=n_subsamples, n_null=n_null, n_init=n_init)
+        result = _fit(docs, matrix, vocabulary, k=k, k_range=k_range, k_rule=k_rule, random_state=random_state,
+                      n_terms=n_terms, n_seeds=n_seeds, n_subsamples=n_subsamples, n_null=n_null, n_init=n_init,
+                      n_init_null=n_init_null)
+    result.left_out = empty
+    result.tokens = [list(t) for t in tokens]
+    return result
 
 
 def _fit(
     docs: pd.DataFrame, matrix: np.ndarray, vocabulary: list[str], *, k: int | None, k_range: Sequence[int],
     k_rule: str, random_state: int, n_terms: int, n_seeds: int, n_subsamples: int, n_null: int, n_init: int,
+    n_init_null: int,
 ) -> ClusterResult:
     """Return the ClusterResult for a finished TF-IDF matrix (see cluster_speeches)."""
-    sil = silhouette_table(matrix, k_range, random_state, n_null=n_null, n_init=n_init)
+    sil, fits = _silhouette_fits(matrix, k_range, random_state, n_null, n_init, n_init_null)
     k_rule_used = k is None
     if k is None:
         k = choose_k(sil, k_rule)
-    elif k not in set(sil["k"]):
+    elif k not in fits:
         raise ValueError(f"k={k} is not among the k values tried ({sil['k'].tolist()})")
     space = row_space(matrix)
-    labels = relabel(kmeans_labels(space, k, random_state, n_init))
+    labels = relabel(fits[k])  # the fit the silhouette table already made
     tree = linkage(pdist(space, metric="cosine"), method="average")
     hier = relabel(fcluster(tree, t=k, criterion="maxclust"))
     seed_ari = seed_stability(space, labels, k, _other_seeds(random_state, n_seeds), n_init)
@@ -520,3 +608,244 @@ def clusters_table(
         "n_chars": docs["n_chars"].astype(int),
     })
     return table.sort_values("province_code", kind="mergesort").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- sensitivity and summary
+
+# One choice changed at a time (keyword arguments of cluster_speeches), with the label shown.
+VARIANTS = {
+    "political boilerplate dropped": {"drop_political": True},
+    "single-province terms kept (min_df=1)": {"min_df": 1},
+    "names of provinces and speakers kept": {"drop_names": False},
+}
+# Reading of a per-cluster Jaccard overlap under resampling (Hennig 2007): below 0.5 a cluster dissolves.
+JACCARD_DISSOLVED, JACCARD_STABLE = 0.5, 0.75
+# ARIs at or above this count as "reproducible" in the summary's reading.
+ARI_REPRODUCIBLE = 0.75
+# Below this many provinces the summary warns that clusters rest on a handful of texts.
+FEW_PROVINCES = 10
+
+
+def sensitivity_table(speeches: pd.DataFrame, result: ClusterResult, **settings) -> pd.DataFrame:
+    """Return one row per analysis variant: terms, k, silhouette, ARI with ``result``'s partition.
+
+    Each variant changes one choice (:data:`VARIANTS`, flipped against ``settings``) and keeps
+    ``result.k``, so the ARI shows how much that choice alone moves the provinces; the last row
+    uses the k with the highest raw silhouette. Variants refit only that k (no null, no resampling).
+    """
+    columns = ["variant", "terms", "k", "silhouette", "ARI with the partition above"]
+    if not result.k:
+        return pd.DataFrame(columns=columns)
+    base = {key: value for key, value in settings.items() if key not in ("k", "k_range", "n_null", "n_seeds",
+                                                                        "n_subsamples", "k_rule")}
+    raw_best = int(result.silhouette.loc[result.silhouette["silhouette"].fillna(-np.inf).idxmax(), "k"])
+    variants = {name: {key: (not base.get(key, False)) if isinstance(value, bool) else value
+                       for key, value in change.items()} for name, change in VARIANTS.items()}
+    variants[f"k by raw silhouette (k = {raw_best})"] = {"k": raw_best}
+    rows = [{"variant": "as above", "terms": len(result.vocabulary), "k": result.k,
+             "silhouette": result.best_silhouette, "ARI with the partition above": 1.0}]
+    for name, change in variants.items():
+        k = change.get("k", result.k)
+        options = {**base, **change, "k": k, "k_range": [k], "n_null": 0, "n_seeds": 0, "n_subsamples": 0,
+                   "leave_out_unshared": True}
+        if "drop_political" not in change and "tokenizer" not in base:
+            options["tokens"] = result.tokens  # same segmentation: reuse it
+        try:
+            run = cluster_speeches(speeches, **options)
+        except ValueError as error:
+            rows.append({"variant": f"{name}: not computed ({error})"})
+            continue
+        common = run.documents["province"].isin(result.provinces).to_numpy()
+        reference = pd.Series(result.labels, index=result.provinces)[run.documents.loc[common, "province"]]
+        rows.append({"variant": name, "terms": len(run.vocabulary), "k": run.k, "silhouette": run.best_silhouette,
+                     "ARI with the partition above": adjusted_rand_score(reference.to_numpy(), run.labels[common])})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def similar_pairs(result: ClusterResult) -> pd.DataFrame:
+    """Return every pair of provinces with its cosine similarity and mean length, most similar first."""
+    n_chars = result.documents["n_chars"].to_numpy(dtype=float)
+    upper = np.triu_indices(len(n_chars), k=1)
+    names = np.asarray(result.provinces, dtype=object)
+    pairs = pd.DataFrame({
+        "province_a": names[upper[0]], "province_b": names[upper[1]],
+        "cosine": result.similarity[upper], "mean_chars": np.sqrt(n_chars[upper[0]] * n_chars[upper[1]]),
+    })
+    return pairs.sort_values("cosine", ascending=False, kind="mergesort").reset_index(drop=True)
+
+
+@dataclass
+class ClusterSummary:
+    """The clustering's key numbers (``figures``) and the sentences that report them."""
+
+    figures: dict[str, float]
+    sentences: list[str]
+
+    @property
+    def markdown(self) -> str:
+        """Return the sentences as a Markdown bullet list."""
+        return "\n".join(f"- {sentence}" for sentence in self.sentences)
+
+
+def _names(names: Sequence[str], limit: int = 8) -> str:
+    """Return names joined by 、, the first ``limit`` and a count of the rest."""
+    names = list(names)
+    shown = "、".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _finite(*values: float) -> bool:
+    """Return True when every value is a finite number."""
+    return all(v is not None and np.isfinite(v) for v in values)
+
+
+DOCUMENT_VIEW = ["province", "province_code", "region", "n_statements", "n_chars", "opening"]
+
+
+def empty_result(reason: str, random_state: int = RANDOM_STATE) -> ClusterResult:
+    """Return a ClusterResult with k = 0 and no rows, saying in ``reason`` why nothing was clustered."""
+    nan = float("nan")
+    return ClusterResult(
+        documents=pd.DataFrame(columns=["province", "province_code", "region", "n_statements", "text", "n_chars"]),
+        tfidf=sp.csr_matrix((0, 0)), vocabulary=[],
+        silhouette=pd.DataFrame(columns=["k", "silhouette", "silhouette_hierarchical", "null_mean", "null_p95",
+                                         "excess"]),
+        k=0, k_rule="", labels=np.zeros(0, dtype=int), hierarchical_labels=np.zeros(0, dtype=int),
+        agreement_ari=nan, seed_ari=np.zeros(0), subsample_ari=np.zeros(0),
+        cluster_stability=pd.DataFrame(columns=["cluster", "size", "mean_jaccard"]),
+        top_terms=pd.DataFrame(columns=["cluster", "rank", "term", "score", "mean_in", "mean_out", "doc_share"]),
+        coords=np.zeros((0, 2)), explained_variance=np.array([nan, nan]), similarity=np.zeros((0, 0)),
+        linkage=np.zeros((0, 4)), dendrogram_order=[],
+        length=LengthCheck(nan, nan, nan, nan, nan, nan, nan, nan, False, ""), random_state=random_state,
+        reason=reason,
+    )
+
+
+def analyse(speeches: pd.DataFrame, **settings) -> ClusterResult:
+    """Return :func:`cluster_speeches` on any speeches table, leaving out provinces without shared terms.
+
+    When the corpus cannot be clustered (fewer than 3 provinces, no provincial statement …) the
+    result has k = 0 and ``reason`` says why, so notebooks and figures work on every corpus.
+    """
+    try:
+        return cluster_speeches(speeches, leave_out_unshared=True, **settings)
+    except ValueError as error:
+        return empty_result(f"No clustering was computed: {error}.")
+
+
+def documents_view(result: ClusterResult, n_chars: int = 60) -> pd.DataFrame:
+    """Return one row per clustered province: code, region, statements, length and the text's opening."""
+    docs = result.documents.assign(opening=result.documents["text"].astype(str)
+                                   .str.replace(r"\s+", " ", regex=True).str[:n_chars])
+    return docs[DOCUMENT_VIEW]
+
+
+def describe(result: ClusterResult) -> str:
+    """Return one sentence on what was clustered (or why nothing was)."""
+    if not result.k:
+        return result.reason
+    lengths = result.documents["n_chars"]
+    text = (f"{len(result.documents)} provinces, {int(result.documents['n_statements'].sum())} statements; documents "
+            f"run from {lengths.min()} to {lengths.max()} characters (median {lengths.median():.0f}). TF-IDF keeps "
+            f"the {len(result.vocabulary)} terms used by enough provinces, after dropping tokens that name a "
+            "province, a capital or a speaker.")
+    if result.left_out:
+        text += f" Left out (no term shared with other provinces): {_names(result.left_out)}."
+    return text
+
+
+def cluster_table(result: ClusterResult) -> pd.DataFrame:
+    """Return one row per cluster: size, median length, member provinces, distinguishing terms."""
+    columns = ["cluster", "size", "median_chars", "provinces", "top_terms"]
+    if not result.k:
+        return pd.DataFrame(columns=columns)
+    docs = result.documents.assign(cluster=result.labels)
+    table = (docs.groupby("cluster")
+             .agg(size=("province", "size"), median_chars=("n_chars", "median"), provinces=("province", "、".join))
+             .join(result.top_terms.groupby("cluster")["term"].agg("、".join).rename("top_terms")))
+    return table.reset_index()[columns]
+
+
+def agreement_table(result: ClusterResult) -> pd.DataFrame:
+    """Return the cross-tabulation of KMeans clusters (rows) and hierarchical clusters (columns)."""
+    if not result.k:
+        return pd.DataFrame(columns=["KMeans"])
+    table = pd.crosstab(pd.Series(result.labels, name="KMeans"), pd.Series(result.hierarchical_labels,
+                                                                           name="hierarchical"))
+    table.columns = [f"hierarchical {c}" for c in table.columns]
+    return table.reset_index()
+
+
+def region_table(result: ClusterResult) -> pd.DataFrame:
+    """Return the number of provinces of each region (rows) in each cluster (columns)."""
+    if not result.k:
+        return pd.DataFrame(columns=["region"])
+    table = pd.crosstab(result.documents["region"].fillna("unknown"), pd.Series(result.labels, name="cluster"),
+                        margins=True, margins_name="total")
+    table.columns = [f"cluster {c}" if c != "total" else c for c in table.columns]
+    return table.rename_axis("region").reset_index()
+
+
+def summarize(result: ClusterResult, sensitivity: pd.DataFrame | None = None) -> ClusterSummary:
+    """Return the clustering summary: only what ``result`` computed is said (its reason when k = 0)."""
+    if not result.k:
+        return ClusterSummary({}, [result.reason or "No clustering was computed."])
+    sil = result.silhouette.set_index("k").loc[result.k]
+    stab = result.stability_summary()
+    figures = {"k": result.k, "provinces": len(result.documents), "terms": len(result.vocabulary),
+               "silhouette": float(sil["silhouette"]), "null_mean": float(sil["null_mean"]),
+               "agreement_ari": result.agreement_ari, **stab}
+    ks = result.silhouette["k"].tolist()
+    rule = {"null_adjusted": "the k whose silhouette lies furthest above the permutation null",
+            "silhouette": "the k with the largest silhouette", "given": "k given by the user"}[result.k_rule]
+    head = f"**k = {result.k}** clusters of {len(result.documents)} provinces ({rule}; tried k = {ks[0]}..{ks[-1]})."
+    if _finite(sil["silhouette"]):
+        head += (f" Silhouette {sil['silhouette']:.3f} (cosine): "
+                 f"{silhouette_strength(float(sil['silhouette']))} on Kaufman and Rousseeuw's scale")
+        if _finite(sil["null_mean"], sil["null_p95"]):
+            above = "above" if sil["silhouette"] > sil["null_p95"] else "not above"
+            head += f", against {sil['null_mean']:.3f} for shuffled data ({above} its 95th percentile)"
+        head += "."
+    sentences = [head]
+    top = result.top_terms[result.top_terms["rank"] <= 5].groupby("cluster")["term"].agg("、".join)
+    for c in range(1, result.k + 1):
+        members = [p for p, label in zip(result.provinces, result.labels) if label == c]
+        terms = f"distinguishing terms: {top[c]}" if c in top.index else "no distinguishing term"
+        sentences.append(f"**Cluster {c}** ({len(members)}: {_names(members)}): {terms}.")
+    if result.left_out:
+        sentences.append(f"Left out (no term shared with other provinces): {_names(result.left_out)}.")
+    if _finite(result.agreement_ari):
+        sentences.append(f"KMeans and hierarchical clustering (average linkage, cosine) agree at ARI = "
+                         f"{result.agreement_ari:.2f}.")
+    if len(result.seed_ari):
+        sentences.append(f"Under {len(result.seed_ari)} other seeds the partition is reproduced with mean ARI "
+                         f"{stab['seed_ari_mean']:.2f} (lowest {stab['seed_ari_min']:.2f}).")
+    if len(result.subsample_ari):
+        jaccard = result.cluster_stability["mean_jaccard"].dropna()
+        text = (f"On {len(result.subsample_ari)} subsamples of {SUBSAMPLE_FRACTION:.0%} of the provinces the mean "
+                f"ARI is {stab['subsample_ari_mean']:.2f} (lowest {stab['subsample_ari_min']:.2f})")
+        if len(jaccard):
+            text += (f"; per-cluster Jaccard overlap {jaccard.min():.2f}–{jaccard.max():.2f} (below "
+                     f"{JACCARD_DISSOLVED} a cluster dissolves under resampling, above {JACCARD_STABLE} it is stable)")
+        sentences.append(text + ".")
+    else:
+        sentences.append("Resampling stability was not computed (too few provinces to leave some out).")
+    sentences.append(f"Length: {result.length.verdict}")
+    if sensitivity is not None and len(sensitivity) > 1:
+        column = "ARI with the partition above"
+        parts = [f"{row['variant']}: ARI {row[column]:.2f}" if _finite(row[column]) else str(row["variant"])
+                 for row in sensitivity.iloc[1:].to_dict("records")]
+        sentences.append("Sensitivity (one choice changed, ARI with this partition): " + "; ".join(parts) + ".")
+    aris = [v for v in (result.agreement_ari, stab["seed_ari_mean"], stab["subsample_ari_mean"]) if _finite(v)]
+    lengths = result.documents["n_chars"]
+    caveat = f"These are {len(result.documents)} texts of {lengths.min()}–{lengths.max()} characters."
+    if len(result.documents) < FEW_PROVINCES:
+        caveat += " With so few provinces every cluster rests on one or two texts: treat it as an illustration."
+    if aris and min(aris) >= ARI_REPRODUCIBLE:
+        caveat += f" Agreement and stability ARIs are all at least {ARI_REPRODUCIBLE}: the partition is reproducible."
+    elif aris:
+        caveat += (f" Agreement and stability ARIs run from {min(aris):.2f} to {max(aris):.2f}: the partition "
+                   "changes with the seed, the sample or the method, so read the clusters as a description of "
+                   "shared vocabulary, not as distinct types of provinces.")
+    sentences.append(caveat)
+    return ClusterSummary(figures, sentences)

@@ -1,26 +1,224 @@
-"""Show tables and figures in a notebook so that the rendered site is readable and downloadable.
+"""Show tables and figures in a notebook so that the rendered site is readable and every result downloadable.
 
-``show_table`` displays a table (no 0-based index, blanks for missing values, Chinese left-aligned)
-and ``show_figure`` a matplotlib figure with alt text. (First version: the site work extends both
-so every table is also written as CSV and every figure as PNG/SVG next to the pages.)
+``show_table(frame, name)`` displays a table the way a reader wants it (no 0-based index, blanks for
+missing values, Chinese left-aligned, headers in words, wide tables scrolling inside their box) and
+always writes the *whole* table as CSV (UTF-8 with BOM, cells guarded against formula injection).
+``show_figure(fig, name, alt)`` displays a matplotlib figure with alt text and saves it as PNG and SVG.
+
+Files go to ``<page files>/tables/<page>-<name>.csv`` and ``<page files>/figures/<page>-<name>.{png,svg}``
+(see ``shuangtan.paths.page_files_dir``): inside ``outputs/html/`` when the site is built, so a
+zipped site carries them, else under ``outputs/notebook-files/``. Output is deterministic: fixed
+Styler ids, no dates in the SVG or PNG metadata.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
+import os
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pandas.io.formats.style import Styler
+
+from .paths import SITE_FILES_ENV, page_files_dir, page_stem
+
+# Cells a spreadsheet would run as a formula: guarded with a leading apostrophe (OWASP advice).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+LONG_TEXT = 160  # characters shown of a longer text cell (the CSV keeps all of it)
+FIGURE_DPI = 150
+SCREEN_DPI = 100
+HEADER_WORDS = {
+    "doc_id": "document", "speech_id": "statement", "n_chars": "characters", "n_raw_chars": "raw characters",
+    "n_speeches": "statements", "province_code": "province code", "sha1": "SHA-1",
+}
+TABLE_CSS = (
+    "<style>.shuangtan-table-box{overflow-x:auto;max-width:100%;margin:0.5em 0}"
+    ".shuangtan-table-box table{border-collapse:collapse;font-size:0.9em}"
+    ".shuangtan-table-box th,.shuangtan-table-box td{text-align:left;vertical-align:top;padding:0.25em 0.6em;"
+    "max-width:28em;white-space:normal;overflow-wrap:anywhere}"
+    ".shuangtan-table-box td.shuangtan-number{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".shuangtan-table-box caption{caption-side:top;text-align:left;font-weight:600;padding:0.3em 0}"
+    ".shuangtan-download{font-size:0.85em;color:#57606a;margin:0.2em 0 1em 0}</style>"
+)
 
 
-def show_table(frame: pd.DataFrame, name: str, *, caption: str | None = None, top: int | None = None) -> Any:
-    """Return a display object for the table's first ``top`` rows (all when None); ``name`` names its CSV."""
-    shown = frame if top is None else frame.head(top)
-    styler = shown.style.hide(axis="index").format(na_rep="")
+def file_slug(name: str) -> str:
+    """Return `name` made safe as part of a file name (letters, digits, Han, '.', '_' and '-')."""
+    slug = re.sub(r"[^\w.-]+", "-", str(name), flags=re.UNICODE).strip("-.")
+    return slug or "item"
+
+
+def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy whose text cells that a spreadsheet would run as formulas start with an apostrophe."""
+    guarded = frame.copy()
+    for column in guarded.columns:
+        values = guarded[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            guarded[column] = values.map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
+    return guarded
+
+
+def write_table_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write the table as formula-guarded UTF-8-with-BOM CSV (dates as YYYY-MM-DD, no index); return the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    guarded = guard_formulas(frame)
+    guarded.columns = [str(c) for c in guarded.columns]
+    guarded.to_csv(target, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d", lineterminator="\n")
+    return target
+
+
+def without_default_index(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame with a meaningful index turned into columns and a 0..n-1 index dropped."""
+    index = frame.index
+    plain = isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1
+    if plain:
+        return frame
+    if index.nlevels == 1 and index.name is None and pd.api.types.is_integer_dtype(index):
+        return frame.reset_index(drop=True)
+    return frame.reset_index()
+
+
+def readable_header(column: Any) -> str:
+    """Return a column name in words (escaped HTML): known names translated, underscores as spaces."""
+    text = " / ".join(map(str, column)) if isinstance(column, tuple) else str(column)
+    return html.escape(HEADER_WORDS.get(text, text.replace("_", " ")))
+
+
+def _cell_formatter(series: pd.Series):
+    """Return a function that shows one cell of `series` as escaped HTML: blank when missing, dates without midnight."""
+    is_dates = pd.api.types.is_datetime64_any_dtype(series)
+    date_only = is_dates and bool((series.dropna() == series.dropna().dt.normalize()).all())
+    integral = pd.api.types.is_float_dtype(series) and bool((series.dropna() % 1 == 0).all())
+
+    def show(value: Any) -> str:
+        if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+            return ""
+        if isinstance(value, pd.Timestamp):
+            return value.strftime("%Y-%m-%d") if date_only else value.strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, float):
+            return f"{value:,.0f}" if integral else f"{value:,.3g}" if abs(value) >= 1000 else f"{value:.3g}"
+        text = str(value)
+        return html.escape(text if len(text) <= LONG_TEXT else text[: LONG_TEXT - 1] + "…")
+
+    return show
+
+
+@dataclass
+class TableView:
+    """A table as shown in a notebook (HTML) with the path of its full CSV."""
+
+    frame: pd.DataFrame
+    html: str
+    csv_path: Path
+    file_name: str
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {"text/html": self.html, "text/plain": self.frame.to_string(max_rows=20, max_colwidth=40)}
+        return data, {"shuangtan": {"table": self.file_name}}
+
+
+def _link_or_path(kind: str, file_name: str, path: Path) -> tuple[str, bool]:
+    """Return the href of a page's file in the site (relative to the page) or its local path outside a build."""
+    if os.environ.get(SITE_FILES_ENV):
+        return f"{kind}/{file_name}", True
+    return str(path), False
+
+
+def show_table(frame: pd.DataFrame, name: str, *, caption: str | None = None, top: int | None = None) -> TableView:
+    """Return a display object for the table's first ``top`` rows (all when None) and write the whole table as CSV.
+
+    ``name`` names the CSV (``tables/<page>-<name>.csv``); a link under the table downloads it.
+    """
+    full = without_default_index(frame)
+    file_name = f"{file_slug(page_stem())}-{file_slug(name)}.csv"
+    csv_path = write_table_csv(full, page_files_dir("tables") / file_name)
+    shown = full if top is None else full.head(top)
+    shown = shown.copy()
+    formatters = {column: _cell_formatter(shown[column]) for column in shown.columns}
+    numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])]
+    uuid = hashlib.sha1(file_name.encode("utf-8")).hexdigest()[:10]  # fixed: the same table gets the same ids
+    styler = Styler(shown, uuid=uuid, cell_ids=False)
+    styler = styler.hide(axis="index").format(formatters).format_index(readable_header, axis="columns")
+    styler = styler.set_table_attributes('class="dataframe shuangtan-table"')
+    if numeric:
+        styler = styler.set_td_classes(pd.DataFrame(
+            [["shuangtan-number" if c in numeric else "" for c in shown.columns]] * len(shown),
+            index=shown.index, columns=shown.columns))
     if caption:
-        styler = styler.set_caption(caption)
-    return styler
+        styler = styler.set_caption(html.escape(caption))
+    href, linked = _link_or_path("tables", file_name, csv_path)
+    rows = len(full)
+    shown_note = f"Showing the first {len(shown):,} of {rows:,} rows. " if len(shown) < rows else ""
+    what = f"Download the whole table as CSV ({rows:,} rows, UTF-8)"
+    link = (f'<a href="{html.escape(href)}" download>{what}</a>' if linked
+            else f"{what}: saved to <code>{html.escape(href)}</code>")
+    page = (f'{TABLE_CSS}<div class="shuangtan-table-box" lang="zh-Hans">{styler.to_html()}</div>'
+            f'<p class="shuangtan-download">{shown_note}{link}</p>')
+    return TableView(frame=shown, html=page, csv_path=csv_path, file_name=file_name)
 
 
-def show_figure(fig: Any, name: str, alt: str) -> Any:
-    """Return the figure for display; ``name`` names its PNG/SVG files and ``alt`` describes it in words."""
-    return fig
+@dataclass
+class FigureView:
+    """A figure as shown in a notebook (an embedded PNG with alt text) with the paths of its PNG and SVG."""
+
+    html: str
+    alt: str
+    png_path: Path
+    svg_path: Path
+    file_stem: str
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html, "text/plain": self.alt}, {"shuangtan": {"figure": self.file_stem, "alt": self.alt}}
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Return (width, height) in pixels of PNG bytes."""
+    return struct.unpack(">II", data[16:24])
+
+
+def save_figure(fig: Any, png_path: Path, svg_path: Path) -> bytes:
+    """Save the figure as PNG and SVG without dates or random ids; return the PNG bytes."""
+    import matplotlib
+
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    with matplotlib.rc_context({"svg.hashsalt": "shuangtan", "svg.fonttype": "path"}):
+        fig.savefig(png_path, format="png", dpi=FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
+        fig.savefig(svg_path, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return png_path.read_bytes()
+
+
+def show_figure(fig: Any, name: str, alt: str) -> FigureView:
+    """Save the figure as ``figures/<page>-<name>.png`` and ``.svg``, close it, and return it for display with ``alt``.
+
+    ``alt`` says in words what the figure shows (it becomes the image's alt text).
+    """
+    import matplotlib.pyplot as plt
+
+    stem = f"{file_slug(page_stem())}-{file_slug(name)}"
+    folder = page_files_dir("figures")
+    png_path, svg_path = folder / f"{stem}.png", folder / f"{stem}.svg"
+    data = save_figure(fig, png_path, svg_path)
+    plt.close(fig)
+    width, _ = png_size(data)
+    png_href, linked = _link_or_path("figures", png_path.name, png_path)
+    svg_href, _ = _link_or_path("figures", svg_path.name, svg_path)
+    if linked:
+        links = (f'Download: <a href="{html.escape(png_href)}" download>PNG</a> · '
+                 f'<a href="{html.escape(svg_href)}" download>SVG</a>')
+    else:
+        links = f"Saved to <code>{html.escape(png_href)}</code> and <code>.svg</code>"
+    encoded = base64.b64encode(data).decode("ascii")
+    page = (f'<figure class="shuangtan-figure" style="margin:0.5em 0 1em 0">'
+            f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}" '
+            f'width="{round(width * SCREEN_DPI / FIGURE_DPI)}" style="max-width:100%;height:auto">'
+            f'<figcaption class="shuangtan-download" style="font-size:0.85em;color:#57606a">{links}</figcaption></figure>')
+    return FigureView(html=page, alt=alt, png_path=png_path, svg_path=svg_path, file_stem=stem)

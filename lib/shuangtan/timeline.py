@@ -24,6 +24,7 @@ The ``source_note`` column of the milestones table says how each date was checke
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
@@ -75,14 +76,21 @@ def _reference() -> pd.DataFrame:
 
 
 def _is_assigned(speeches: pd.DataFrame) -> pd.Series:
-    """Return a mask of provincial rows that name one of the 31 provinces by short name."""
+    """Return a mask of provincial rows that name one of the 31 provinces by short name (reprints excluded)."""
     known = set(_reference()["province"])
-    return (speeches["level"] == "provincial") & speeches["province"].isin(known)
+    return (speeches["level"] == "provincial") & speeches["province"].isin(known) & ~is_reprint(speeches)
+
+
+def is_reprint(speeches: pd.DataFrame) -> pd.Series:
+    """Return a mask of rows that repeat another document (``duplicate_of`` set): they count once, as the original."""
+    if "duplicate_of" not in speeches:
+        return pd.Series(False, index=speeches.index)
+    return speeches["duplicate_of"].fillna("").astype(str) != ""
 
 
 def unassigned_statements(speeches: pd.DataFrame) -> pd.DataFrame:
     """Return the provincial-level rows whose province is missing or unknown (they never count)."""
-    rows = speeches.loc[(speeches["level"] == "provincial") & ~_is_assigned(speeches)]
+    rows = speeches.loc[(speeches["level"] == "provincial") & ~_is_assigned(speeches) & ~is_reprint(speeches)]
     return rows.reset_index(drop=True)
 
 
@@ -212,3 +220,153 @@ def diffusion_curve(first: pd.DataFrame) -> pd.DataFrame:
     per_day["n_acted"] = per_day["n_new"].cumsum()
     per_day["share_acted"] = per_day["n_acted"] / len(first)
     return per_day.reset_index().rename(columns={"first_date": "date"})
+
+
+# --------------------------------------------------------------------------- tables for the notebook
+
+
+def statement_counts(speeches: pd.DataFrame) -> pd.DataFrame:
+    """Return how many statements count for the timeline and how many are set aside (measure, count)."""
+    statements = provincial_statements(speeches)
+    counts = {
+        "statements (all levels)": len(speeches),
+        "reprints of another document (counted once)": int(is_reprint(speeches).sum()),
+        "provincial statements": len(statements),
+        "provincial statements without a date": int(statements["date"].isna().sum()),
+        "provincial statements naming no known province": len(unassigned_statements(speeches)),
+        "documents with provincial statements": int(statements["doc_id"].nunique()),
+        "provinces with a statement": int(statements["province"].nunique()),
+    }
+    return pd.DataFrame(list(counts.items()), columns=["measure", "count"])
+
+
+def first_actions_view(first: pd.DataFrame) -> pd.DataFrame:
+    """Return the first-actions table's readable columns (dates without time), one row per province."""
+    lags = [column for column in first.columns if column.startswith("lag_days_")]
+    columns = ["rank", "province", "province_en", "region_en", "first_date", "doc_id", "occasion_type",
+               "n_statements", *lags, "reason"]
+    view = first[[c for c in columns if c in first]].copy()
+    view["first_date"] = view["first_date"].dt.strftime("%Y-%m-%d")
+    return view
+
+
+def occasions_by_quarter(statements: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Return the number of dated provincial statements per occasion type (rows) and quarter (columns)."""
+    dated = statements.dropna(subset=["date"])
+    if dated.empty:
+        return pd.DataFrame(columns=["occasion"])
+    labels = dated["occasion_type"].fillna("other").map(lambda t: (names or {}).get(t, t)).rename("occasion")
+    table = pd.crosstab(labels, dated["date"].dt.to_period("Q").astype(str), margins=True, margins_name="total")
+    return table.reset_index()
+
+
+# --------------------------------------------------------------------------- chart window and summary
+
+# Days added before the first and after the last date shown, so dots do not sit on the frame.
+WINDOW_PADDING_DAYS = 20
+
+
+def window(dates: Sequence[pd.Timestamp] | pd.Series, padding_days: int = WINDOW_PADDING_DAYS) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """Return (start, end) covering every given date with padding, or None when no date is known.
+
+    Charts take their x-range from here, so no statement ever falls outside a fixed window.
+    """
+    known = pd.to_datetime(pd.Series(list(dates), dtype="datetime64[ns]")).dropna()
+    if known.empty:
+        return None
+    pad = pd.Timedelta(days=padding_days)
+    return known.min().normalize() - pad, known.max().normalize() + pad
+
+
+@dataclass
+class TimelineSummary:
+    """The timeline's key numbers (``figures``) and the sentences that report them."""
+
+    figures: dict[str, object]
+    sentences: list[str]
+
+    @property
+    def markdown(self) -> str:
+        """Return the sentences as a Markdown bullet list."""
+        return "\n".join(f"- {sentence}" for sentence in self.sentences)
+
+
+def _listing(rows: pd.DataFrame) -> str:
+    """Return 'province (English, date)' for each row, comma-separated."""
+    return ", ".join(f"{r.province} ({r.province_en}, {r.first_date:%Y-%m-%d})" for r in rows.itertuples())
+
+
+def _day_phrase(days: int, event: str) -> str:
+    """Return '12 days after the X' / '3 days before the X' / 'on the day of the X'."""
+    if days == 0:
+        return f"on the day of the {event}"
+    return f"{abs(days)} days {'after' if days > 0 else 'before'} the {event}"
+
+
+def summarize(
+    speeches: pd.DataFrame, *, after: Sequence[str] | None = None, n_edge: int = 5,
+    occasion_names: dict[str, str] | None = None,
+) -> TimelineSummary:
+    """Return the timeline summary computed from the speeches: only what the data supports is said."""
+    first = first_actions(speeches, after=after)
+    statements = provincial_statements(speeches)
+    events = _milestone_table().set_index("key")
+    acted = first.dropna(subset=["first_date"])
+    n_undated = int(first["n_undated"].sum())
+    figures: dict[str, object] = {"provinces": len(first), "acted": len(acted), "undated_statements": n_undated,
+                                  "statements": len(statements)}
+    if statements.empty:
+        return TimelineSummary(figures, ["The corpus holds no provincial statement naming one of the 31 provinces, "
+                                         "so there is no timeline to draw."])
+    sentences = [f"**{len(acted)} of {len(first)} provinces** have a dated statement in the corpus "
+                 f"({len(statements)} provincial statements, {n_undated} of them without a known date and left out)."]
+    if acted.empty:
+        sentences.append("No provincial statement has a known date, so no first action can be placed in time.")
+        return TimelineSummary(figures, sentences)
+    start, end = acted["first_date"].min(), acted["first_date"].max()
+    figures.update(first_date=start, last_first_date=end)
+    span = (end - start).days
+    sentences.append(f"First actions run from **{start:%Y-%m-%d}** to **{end:%Y-%m-%d}**"
+                     + (f" ({span} days)." if span else " (all on one day)."))
+    chosen = list(DEFAULT_LAG_MILESTONES if after is None else after)
+    lags = []
+    for key in chosen:
+        values = acted[f"lag_days_{key}"].dropna().astype(int)
+        before = int((values < 0).sum())
+        lags.append(f"{events.loc[key, 'label']}: median {values.median():+.0f} days"
+                    + (f", {before} of {len(values)} provinces before it" if before else ""))
+    if lags:
+        sentences.append("Lag of the first actions after each milestone (negative: before it): " + "; ".join(lags) + ".")
+    if len(acted) > 2 * n_edge:
+        sentences.append(f"**First {n_edge}:** {_listing(acted.head(n_edge))}.")
+        sentences.append(f"**Last {n_edge}:** {_listing(acted.tail(n_edge))}.")
+    else:
+        sentences.append(f"**In order:** {_listing(acted)}.")
+    per_document = statements["doc_id"].value_counts().sort_index()
+    if len(per_document) > 1 and per_document.max() > 1:
+        main_doc = per_document.idxmax()
+        elsewhere = acted[acted["doc_id"] != main_doc]
+        sentences.append(f"{len(elsewhere)} of {len(acted)} first actions come from a document other than "
+                         f"`{main_doc}` (the one with most provincial statements).")
+    by_region = acted.groupby("region_en")["first_date"].median().sort_values()
+    if len(by_region) > 1:
+        sentences.append("Median first-action date by region: "
+                         + "; ".join(f"{region} {date:%Y-%m-%d}" for region, date in by_region.items()) + ".")
+    names = occasion_names or {}
+    types = acted["occasion_type"].fillna("other").map(lambda t: names.get(t, t)).value_counts()
+    types = types.rename_axis("type").reset_index().sort_values(["count", "type"], ascending=[False, True])
+    sentences.append("Occasions of the first actions: "
+                     + "; ".join(f"{row.type} {row.count}" for row in types.itertuples()) + ".")
+    half = len(first) // 2 + 1
+    if len(acted) >= half:
+        half_date = acted["first_date"].sort_values().iloc[half - 1]
+        sentences.append(f"Half of the {len(first)} provinces ({half}) had acted by **{half_date:%Y-%m-%d}**.")
+    else:
+        sentences.append(f"Fewer than half of the {len(first)} provinces ({half}) have a dated statement.")
+    silent = first[first["first_date"].isna()]
+    if len(silent):
+        shown = "、".join(silent["province"].head(12)) + (f" and {len(silent) - 12} more" if len(silent) > 12 else "")
+        sentences.append(f"No dated statement for {len(silent)} provinces: {shown}.")
+    sentences.append("A first action is the earliest dated statement *in this corpus*: it is an upper bound on "
+                     "when a province first spoke about the goals.")
+    return TimelineSummary(figures, sentences)

@@ -1,8 +1,11 @@
 """Chinese word segmentation for the corpus: jieba plus the project's word lists.
 
-``tokenize(text)`` returns the content tokens of one text, in order. It uses a private
-``jieba.Tokenizer`` loaded with the domain user dictionary ``data/userdict.txt`` (so that
-碳中和, 减污降碳, 先立后破, 1+N … come out whole) and drops, by default:
+``tokenize(text)`` returns the content tokens of one text, in order. It segments with rjieba
+(jieba's algorithm in Rust, about 25x faster) loaded with jieba's default dictionary plus the
+domain user dictionary ``data/userdict.txt`` (so that 碳中和, 减污降碳, 先立后破, 1+N … come out
+whole) and, when present, the terms a researcher accepted in ``<outputs>/user_terms.txt`` (same
+format). jieba itself is the reference: ``engine="jieba"`` (or ``$SHUANGTAN_SEGMENTER=jieba``) gives
+the same tokens, which the tests check on the seeds and fixtures, HMM included. It drops, by default:
 
 * whitespace (always), punctuation and tokens made only of digits/symbols (2030, 5%),
 * general Chinese function words from ``data/stopwords.txt``,
@@ -38,11 +41,20 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import jieba
 
-from .paths import DATA_DIR, cache_dir
+from .paths import DATA_DIR, cache_dir, outputs_dir
 
 jieba.setLogLevel(logging.WARNING)
 
+try:
+    import rjieba
+except ImportError:  # the reference engine still works
+    rjieba = None
+
 USERDICT_PATH = DATA_DIR / "userdict.txt"
+# Terms a researcher accepted (term discovery writes them here); same format as userdict.txt.
+USER_TERMS_NAME = "user_terms.txt"
+# Segmentation engines: rjieba (default, fast) and jieba (the reference; identical tokens).
+ENGINES = ("rjieba", "jieba")
 STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
 POLITICAL_STOPWORDS_PATH = DATA_DIR / "stopwords_political.txt"
 
@@ -51,9 +63,13 @@ POLITICAL_STOPWORDS_PATH = DATA_DIR / "stopwords_political.txt"
 USERDICT_DEFAULT_FREQ = 1000
 # Bump when the cached token format or the filtering rules change.
 CACHE_FORMAT = 1
-# Uncached work (in characters) from which tokenize_corpus uses every core (about 2 s of jieba
-# on one core, well above the cost of starting a pool) and shows a progress bar (about 4 s).
+# Uncached work (in characters) from which tokenize_corpus uses every core, per engine. jieba: about
+# 2 s of work, well above the cost of a pool (2 processes: 1.95x). rjieba segments ~20x faster, so
+# sending texts and token lists between processes costs as much as the work itself (measured with
+# benchmarks/tokens.py: 2 processes slower than 1 at 1 M characters): it stays in one process
+# unless the work is very large.
 PARALLEL_MIN_CHARS = 1_000_000
+PARALLEL_MIN_CHARS_RJIEBA = 40_000_000
 PROGRESS_MIN_CHARS = 2_000_000
 
 # A token with no letter or CJK character (punctuation, 2030, 5%, ——) carries no content.
@@ -93,19 +109,106 @@ def file_digest(path: str | os.PathLike[str]) -> str:
     return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
 
 
+def user_terms_path() -> Path:
+    """Return the optional file of accepted terms, ``<outputs>/user_terms.txt`` (may not exist)."""
+    return outputs_dir() / USER_TERMS_NAME
+
+
+def default_engine() -> str:
+    """Return the segmentation engine: $SHUANGTAN_SEGMENTER if valid, else rjieba when installed, else jieba."""
+    chosen = os.environ.get("SHUANGTAN_SEGMENTER", "")
+    if chosen in ENGINES and (chosen != "rjieba" or rjieba is not None):
+        return chosen
+    return "rjieba" if rjieba is not None else "jieba"
+
+
+def engine_version(engine: str) -> str:
+    """Return '<engine> <version>' of a segmentation engine."""
+    if engine == "rjieba":
+        from importlib.metadata import version
+
+        return f"rjieba {version('rjieba')}"
+    return f"jieba {jieba.__version__}"
+
+
+def _dictionaries() -> tuple[tuple[str, str], ...]:
+    """Return (path, digest) of the word lists added to the default dictionary, in loading order."""
+    specs = [(str(USERDICT_PATH), file_digest(USERDICT_PATH))]
+    extra = user_terms_path()
+    if extra.is_file():
+        specs.append((str(extra), file_digest(extra)))
+    return tuple(specs)
+
+
+# jieba's rule for a run of single characters outside its dictionary (finalseg): Han runs go to the
+# HMM, anything else is split into ASCII words/numbers and single other characters.
+_HAN_CHAR = re.compile("[\u4E00-\u9FD5]")
+_FINALSEG_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+
+
+class RJiebaTokenizer:
+    """rjieba with jieba's exact output: the same interface as jieba.Tokenizer's cut/lcut.
+
+    rjieba returns a run of non-Han characters unknown to the dictionary whole ('2021-07-16',
+    'test_io.py') where jieba's HMM fallback splits it ('2021', '-', '07' …); such tokens are split
+    again with jieba's rule, everything else is rjieba's own output.
+    """
+
+    def __init__(self) -> None:
+        self._engine = rjieba.Jieba()
+        self._splits: dict[str, list[str] | None] = {}
+
+    def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
+        """Add one dictionary entry (rjieba has no file loader)."""
+        self._engine.add_word(word, freq, None)
+        self._splits.clear()
+
+    def _split(self, token: str) -> list[str] | None:
+        """Return jieba's pieces for an rjieba token, or None when jieba keeps it whole."""
+        if len(token) < 2 or _HAN_CHAR.search(token) or self._engine.has_word(token):
+            return None
+        pieces = [piece for piece in _FINALSEG_SKIP.split(token) if piece]
+        return pieces if pieces != [token] else None
+
+    def cut(self, text: str, HMM: bool = True) -> list[str]:  # noqa: N803 (jieba's spelling)
+        """Return the tokens of a text, as jieba.Tokenizer.cut would give them."""
+        tokens = self._engine.cut(text, HMM)
+        if not HMM:
+            return tokens
+        splits, out = self._splits, []
+        for token in tokens:
+            pieces = splits.get(token, False)
+            if pieces is False:
+                pieces = splits[token] = self._split(token)
+            if pieces is None:
+                out.append(token)
+            else:
+                out.extend(pieces)
+        return out
+
+    lcut = cut
+
+
 @lru_cache(maxsize=8)
-def _tokenizer_for(userdict_path: str, digest: str) -> jieba.Tokenizer:
-    """Return an initialised private jieba tokenizer with the user dictionary (cached per content)."""
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    for word, freq, tag in read_userdict(userdict_path):
-        tokenizer.add_word(word, USERDICT_DEFAULT_FREQ if freq is None else freq, tag)
+def _tokenizer_for(engine: str, dictionaries: tuple[tuple[str, str], ...]) -> Any:
+    """Return an initialised private tokenizer with the word lists added (cached per content)."""
+    if engine == "rjieba":
+        tokenizer: Any = RJiebaTokenizer()
+    else:
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+    for path, _digest in dictionaries:
+        for word, freq, tag in read_userdict(path):
+            tokenizer.add_word(word, USERDICT_DEFAULT_FREQ if freq is None else freq, tag)
     return tokenizer
 
 
-def get_tokenizer() -> jieba.Tokenizer:
-    """Return the project's jieba tokenizer (default dictionary + data/userdict.txt)."""
-    return _tokenizer_for(str(USERDICT_PATH), file_digest(USERDICT_PATH))
+def get_tokenizer(engine: str | None = None) -> Any:
+    """Return the project's tokenizer (default dictionary + data/userdict.txt + user_terms.txt).
+
+    engine: 'rjieba' (default when installed) or 'jieba' (the reference); both have cut/lcut.
+    """
+    return _tokenizer_for(engine or default_engine(), _dictionaries())
 
 
 @lru_cache(maxsize=8)
@@ -150,10 +253,8 @@ def _keeps(token: str, dropped: frozenset[str], keep_stopwords: bool) -> bool:
     return keep_stopwords or not _NON_CONTENT.fullmatch(token)
 
 
-def _segment(
-    tokenizer: jieba.Tokenizer, text: str, dropped: frozenset[str], keep_stopwords: bool
-) -> list[str]:
-    """Return jieba's tokens for one text with the requested filters applied."""
+def _segment(tokenizer: Any, text: str, dropped: frozenset[str], keep_stopwords: bool) -> list[str]:
+    """Return the segmenter's tokens for one text with the requested filters applied."""
     decisions = _DECISIONS.setdefault((dropped, keep_stopwords), {})
     kept = []
     for token in tokenizer.cut(text):
@@ -165,23 +266,26 @@ def _segment(
     return kept
 
 
-def tokenize(text: str, *, keep_stopwords: bool = False, drop_political: bool = False) -> list[str]:
+def tokenize(text: str, *, keep_stopwords: bool = False, drop_political: bool = False,
+             engine: str | None = None) -> list[str]:
     """Return the tokens of one text in order (content tokens only unless keep_stopwords=True)."""
     if not text:
         return []
-    return _segment(get_tokenizer(), text, _drop_set(keep_stopwords, drop_political), keep_stopwords)
+    return _segment(get_tokenizer(engine), text, _drop_set(keep_stopwords, drop_political), keep_stopwords)
 
 
 # ---------------------------------------------------------------- many texts, cached
 
 
-def settings_key(*, keep_stopwords: bool = False, drop_political: bool = False) -> str:
-    """Return a hash of everything besides the text that shapes the tokens (word lists, jieba, flags)."""
+def settings_key(*, keep_stopwords: bool = False, drop_political: bool = False, engine: str | None = None) -> str:
+    """Return a hash of everything besides the text that shapes the tokens (word lists, engine, flags)."""
+    engine = engine or default_engine()
     parts = {
         "format": CACHE_FORMAT,
         "jieba": jieba.__version__,
+        "engine": engine_version(engine),
         "default_freq": USERDICT_DEFAULT_FREQ,
-        "userdict": file_digest(USERDICT_PATH),
+        "dictionaries": [digest for _path, digest in _dictionaries()],
         "stopwords": file_digest(STOPWORDS_PATH),
         "political": file_digest(POLITICAL_STOPWORDS_PATH),
         "keep_stopwords": keep_stopwords,
@@ -224,10 +328,11 @@ def _write_cached(path: Path, tokens: list[str]) -> None:
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(userdict_path: str, digest: str, dropped: frozenset[str], keep_stopwords: bool) -> None:
-    """Load jieba with the user dictionary once per worker process."""
+def _init_worker(engine: str, dictionaries: tuple[tuple[str, str], ...], dropped: frozenset[str],
+                 keep_stopwords: bool) -> None:
+    """Load the segmenter with the word lists once per worker process."""
     _WORKER.update(
-        tokenizer=_tokenizer_for(userdict_path, digest), dropped=dropped, keep_stopwords=keep_stopwords
+        tokenizer=_tokenizer_for(engine, dictionaries), dropped=dropped, keep_stopwords=keep_stopwords
     )
 
 
@@ -252,21 +357,50 @@ def _chunks(texts: list[str], n_chunks: int) -> list[list[str]]:
     return chunks
 
 
+def _in_kernel() -> bool:
+    """Return True inside a Jupyter (IPython) kernel."""
+    shell = sys.modules.get("IPython")
+    get = getattr(shell, "get_ipython", None)
+    return bool(get and get() is not None and "IPKernelApp" in getattr(get(), "config", {}))
+
+
+def interactive() -> bool:
+    """Return True when someone watches: a terminal, or a notebook kernel outside a site build."""
+    if os.environ.get("SHUANGTAN_SITE_FILES"):  # the site renderer is executing the notebook
+        return False
+    return _in_kernel() or sys.stderr.isatty()
+
+
 def _progress_bar(total: int, show: bool) -> Any:
-    """Return a tqdm bar counting characters (disabled when show is False)."""
+    """Return a tqdm bar counting characters, never written to stderr unless that is a terminal.
+
+    In a kernel: tqdm.auto's widget when ipywidgets is installed, else a text bar on stdout; in a
+    terminal: a text bar on stderr; anywhere else (scripts, nbconvert, CI) a requested bar goes to stdout.
+    """
+    if show and _in_kernel():
+        try:
+            import ipywidgets  # noqa: F401  (tqdm.auto's widget needs it; without, it would warn on stderr)
+
+            from tqdm.auto import tqdm as auto_bar
+
+            return auto_bar(total=total, unit="char", unit_scale=True, desc="tokenizing")
+        except ImportError:
+            pass
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="char", unit_scale=True, desc="tokenizing", disable=not show, file=sys.stderr)
+    stream = sys.stderr if sys.stderr.isatty() and not _in_kernel() else sys.stdout
+    return tqdm(total=total, unit="char", unit_scale=True, desc="tokenizing", disable=not show, file=stream)
 
 
 def _segment_many(
-    texts: list[str], *, processes: int, dropped: frozenset[str], keep_stopwords: bool, show_progress: bool
+    texts: list[str], *, processes: int, dropped: frozenset[str], keep_stopwords: bool, show_progress: bool,
+    engine: str,
 ) -> Iterable[tuple[list[str], list[list[str]]]]:
     """Yield (chunk texts, chunk tokens) for all texts, in order, using one or several processes."""
     if not texts:
         return
-    userdict, digest = str(USERDICT_PATH), file_digest(USERDICT_PATH)
-    tokenizer = _tokenizer_for(userdict, digest)  # load once here; forked workers inherit it
+    dictionaries = _dictionaries()
+    tokenizer = _tokenizer_for(engine, dictionaries)  # load once here; forked workers inherit it
     with _progress_bar(sum(map(len, texts)), show_progress) as bar:
         if processes <= 1 or len(texts) < 2:
             for chunk in _chunks(texts, max(1, len(texts) // 64)):
@@ -274,7 +408,7 @@ def _segment_many(
                 bar.update(sum(map(len, chunk)))
             return
         chunks = _chunks(texts, processes * 8)
-        args = (userdict, digest, dropped, keep_stopwords)
+        args = (engine, dictionaries, dropped, keep_stopwords)
         with multiprocessing.Pool(processes, initializer=_init_worker, initargs=args) as pool:
             for chunk, tokens in zip(chunks, pool.imap(_segment_chunk, chunks)):
                 yield chunk, tokens
@@ -289,15 +423,19 @@ def tokenize_corpus(
     progress: bool | None = None,
     keep_stopwords: bool = False,
     drop_political: bool = False,
+    engine: str | None = None,
 ) -> list[list[str]]:
     """Return the tokens of every text (same order), using the on-disk cache and several processes.
 
     processes=None uses every core when the uncached work exceeds PARALLEL_MIN_CHARS, else one;
-    progress=None shows a bar only when the uncached work exceeds PROGRESS_MIN_CHARS.
+    progress=None shows a bar only when the uncached work exceeds PROGRESS_MIN_CHARS and someone
+    watches (a terminal or a notebook kernel; never during a site build). engine: see get_tokenizer.
     """
+    engine = engine or default_engine()
     texts = [text or "" for text in texts]
     keys = [text_key(text) for text in texts]
-    folder = cache_dir() / "tokens" / settings_key(keep_stopwords=keep_stopwords, drop_political=drop_political)
+    folder = cache_dir() / "tokens" / settings_key(keep_stopwords=keep_stopwords, drop_political=drop_political,
+                                                   engine=engine)
     found: dict[str, list[str]] = {}
     if cache:
         for key in dict.fromkeys(keys):
@@ -307,8 +445,9 @@ def tokenize_corpus(
     todo = {key: text for key, text in zip(keys, texts) if key not in found}
     work = sum(map(len, todo.values()))
     if processes is None:
-        processes = (os.cpu_count() or 1) if work >= PARALLEL_MIN_CHARS else 1
-    show = work >= PROGRESS_MIN_CHARS if progress is None else progress
+        threshold = PARALLEL_MIN_CHARS_RJIEBA if engine == "rjieba" else PARALLEL_MIN_CHARS
+        processes = (os.cpu_count() or 1) if work >= threshold else 1
+    show = (work >= PROGRESS_MIN_CHARS and interactive()) if progress is None else progress
     todo_keys, todo_texts = list(todo), list(todo.values())
     done = 0
     for chunk, chunk_tokens in _segment_many(
@@ -317,6 +456,7 @@ def tokenize_corpus(
         dropped=_drop_set(keep_stopwords, drop_political),
         keep_stopwords=keep_stopwords,
         show_progress=show,
+        engine=engine,
     ):
         for key, tokens in zip(todo_keys[done : done + len(chunk)], chunk_tokens):
             found[key] = tokens

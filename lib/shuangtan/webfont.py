@@ -26,7 +26,8 @@ def font_face_css(text: str) -> str:
     chars = {c for c in text if ord(c) > 0x2000}
     if not chars:
         return ""
-    font = TTFont(str(font_path()), lazy=False)
+    # recalcTimestamp=False: keep the font's own head.modified, not "now", so two runs give identical pages.
+    font = TTFont(str(font_path()), lazy=False, recalcTimestamp=False)
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = ["*"]

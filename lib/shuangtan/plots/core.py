@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
@@ -24,15 +23,13 @@ from matplotlib.patches import Patch, Rectangle
 from ..fonts import font_path
 from ..paths import RANDOM_STATE
 from ..places import provinces, resolve_province
+from .colors import MISSING_COLOR, PAIR_COLORS, category_colors
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from wordcloud import WordCloud
 
 FONT_FAMILY = "Noto Sans SC"
-MISSING_COLOR = "#d9d9d9"
-# Colours of the two sides of a comparison (central vs provincial …), colour-blind safe.
-PAIR_COLORS = ("#b2182b", "#2166ac")
 
 
 @lru_cache(maxsize=1)
@@ -153,14 +150,17 @@ def _readable(rgba: Sequence[float], max_lightness: float = 0.7) -> tuple[float,
 
 def term_bars(
     ax: Axes, values: pd.Series | Mapping[str, float], *, title: str | None = None, color: str | None = None,
-    xlabel: str | None = None, fmt: str = "{:g}",
+    xlabel: str | None = None, fmt: str | None = "{:g}",
 ) -> Axes:
-    """Draw a horizontal bar chart of terms (first item at the top) with value labels; return the axes."""
+    """Draw a horizontal bar chart of terms (first item at the top) with value labels; return the axes.
+
+    ``fmt=None`` leaves the value labels out (the x-axis still gives the values).
+    """
     series = pd.Series(values, dtype=float)
     positions = np.arange(len(series))[::-1]
     ax.barh(positions, series.to_numpy(), color=color or PAIR_COLORS[1])
     ax.set_yticks(positions, [str(label) for label in series.index])
-    for y, value in zip(positions, series.to_numpy()):
+    for y, value in zip(positions, series.to_numpy() if fmt else []):
         ax.text(value, y, " " + fmt.format(value), va="center", fontsize=8)
     ax.margins(x=0.15)
     ax.spines[["top", "right"]].set_visible(False)
@@ -235,10 +235,8 @@ def tile_map(
     if is_cat:
         categories = list(order) if order is not None else sorted(values.unique(), key=str)
         colours = dict(palette or {})
-        cycle = iter(mpl.colormaps["tab10"].colors + mpl.colormaps["Set3"].colors)
-        for category in categories:
-            if category not in colours:
-                colours[category] = next(cycle)
+        unpainted = [category for category in categories if category not in colours]
+        colours.update(category_colors(unpainted))
         fills = {province: colours[value] for province, value in values.items()}
     else:
         numbers = values.astype(float)
@@ -250,15 +248,19 @@ def tile_map(
 
     label_format = show_values if isinstance(show_values, str) else "{:.3g}" if not is_cat else "{}"
     table = provinces()
+    labels = {}
+    for row in table.itertuples():
+        label = row.short_name
+        if show_values and row.short_name in values.index:
+            label += "\n" + label_format.format(values[row.short_name])
+        labels[row.short_name] = label
+    size = min(fontsize, _fitting_fontsize(ax, table, labels.values()))
     for row in table.itertuples():
         fill = fills.get(row.short_name, missing_color)
         rgba = mcolors.to_rgba(fill)
         ax.add_patch(Rectangle((row.tile_col - 0.46, -row.tile_row - 0.46), 0.92, 0.92, facecolor=rgba,
                                edgecolor="white", linewidth=1.0))
-        label = row.short_name
-        if show_values and row.short_name in values.index:
-            label += "\n" + label_format.format(values[row.short_name])
-        ax.text(row.tile_col, -row.tile_row, label, ha="center", va="center", fontsize=fontsize,
+        ax.text(row.tile_col, -row.tile_row, labels[row.short_name], ha="center", va="center", fontsize=size,
                 color=_text_color(rgba), linespacing=1.1)
 
     ax.set_xlim(table["tile_col"].min() - 0.6, table["tile_col"].max() + 0.6)
@@ -282,6 +284,36 @@ def tile_map(
             ax.legend(handles=[Patch(facecolor=missing_color, label=missing_label)], loc="lower left",
                       frameon=False, fontsize=fontsize - 1)
     return ax
+
+
+# Share of a tile's width (and height) its label may fill.
+TILE_LABEL_SHARE = 0.82
+# Width of a character in ems: Han characters fill the em, Latin letters and digits about half.
+_HALF_WIDTH = 0.6
+
+
+def _text_ems(line: str) -> float:
+    """Return the approximate width of one line of text in ems."""
+    return sum(_HALF_WIDTH if ord(char) < 0x2E80 else 1.0 for char in line)
+
+
+def _fitting_fontsize(ax: Axes, table: pd.DataFrame, labels: Iterable[str]) -> float:
+    """Return the largest font size (points) at which every tile label fits inside its tile.
+
+    The tile size comes from the axes' current size in the figure (the map keeps an equal aspect,
+    so the narrower dimension decides); a colour bar or legend beside the map is allowed for.
+    """
+    fig = ax.figure
+    box = ax.get_position()
+    width_in = box.width * fig.get_figwidth() * 0.85
+    height_in = box.height * fig.get_figheight()
+    cols = table["tile_col"].max() - table["tile_col"].min() + 1.2
+    rows = table["tile_row"].max() - table["tile_row"].min() + 1.2
+    tile_points = min(width_in / cols, height_in / rows) * 72 * TILE_LABEL_SHARE
+    lines = [line for label in labels for line in label.split("\n")]
+    widest = max((_text_ems(line) for line in lines), default=1.0)
+    most_lines = max((label.count("\n") + 1 for label in labels), default=1)
+    return max(4.0, min(tile_points / widest, tile_points / (most_lines * 1.25)))
 
 
 def grid_shape(n: int, ncols: int) -> tuple[int, int]:

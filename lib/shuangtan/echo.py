@@ -1,0 +1,404 @@
+"""Central echo: how much of each provincial statement repeats the centre, and what is its own.
+
+For every provincial statement of the speeches table, :func:`echo_spans` finds
+
+* passages of at least ``min_chars`` characters shared with a central text of the corpus (rows with
+  level ``central``), found with one :class:`shuangtan.reuse.PassageIndex` of all central texts
+  (winnowed k-gram fingerprints: linear in the corpus), and
+* the campaign's standard formulas (``data/formulas.yaml``: wording and source of each),
+
+and :func:`echo_table` turns them into one row per provincial statement: the share of its
+characters inside a passage shared with a central text (``central_share``), inside a formula
+(``formula_share``), inside either (``echo_share``) and the rest, the province's own
+(``own_share``). Reprints (a non-empty ``duplicate_of`` column) count once. Shares are of the
+statement's characters, so a long statement and a short one weigh alike in the per-statement
+table; per province (:func:`echo_by_province`) and around milestones (:func:`echo_around_milestones`)
+shares are pooled over characters. :func:`echo_summary` states the findings in sentences.
+
+A shared passage says that two texts share wording, not who copied whom: a central text dated
+after a provincial statement can share a formula both took from an earlier central source. Read
+``central_share`` as closeness to the centre's language; the date columns allow the direction to
+be checked.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+
+import pandas as pd
+
+from .instruments import read_yaml
+from .paths import DATA_DIR
+from .places import provinces
+from .reuse import PassageIndex
+from .terms import Summary
+
+FORMULAS_FILE = DATA_DIR / "formulas.yaml"
+# Shortest passage (characters) counted as repeated from a central text: long enough that two
+# texts rarely share it by chance (碳达峰碳中和工作 is 8), short enough for one clause of a formula.
+ECHO_MIN_CHARS = 10
+SPAN_COLUMNS = ["speech_id", "start", "end", "kind", "source", "source_pos", "text"]
+TABLE_COLUMNS = ["speech_id", "doc_id", "province", "province_code", "region", "date", "n_chars",
+                 "central_chars", "formula_chars", "echo_chars", "own_chars", "central_share",
+                 "formula_share", "echo_share", "own_share", "n_passages", "central_sources", "formulas",
+                 "longest_echo"]
+# Characters ignored between the characters of a formula: quotation marks and spaces.
+_QUOTES = "[\\s“”‘’「」『』\"']*"
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def load_formulas(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Return the formulas (id, formula, variants, source, pattern) of data/formulas.yaml or another file."""
+    return _formulas(str(path or FORMULAS_FILE)).copy()
+
+
+@lru_cache(maxsize=4)
+def _formulas(path: str) -> pd.DataFrame:
+    data = read_yaml(path) or {}
+    rows = []
+    for entry in data.get("formulas", []):
+        if not entry.get("id") or not entry.get("formula") or not entry.get("source"):
+            raise ValueError(f"{path}: every formula needs id, formula and source: {entry}")
+        variants = [str(v) for v in entry.get("variants", [])]
+        wordings = sorted({str(entry["formula"]), *variants}, key=lambda w: (-len(w), w))
+        pattern = "|".join(_QUOTES.join(re.escape(ch) for ch in _bare(w)) for w in wordings)
+        rows.append({"id": str(entry["id"]), "formula": str(entry["formula"]), "variants": "、".join(variants),
+                     "source": " ".join(str(entry["source"]).split()), "pattern": pattern})
+    return pd.DataFrame(rows, columns=["id", "formula", "variants", "source", "pattern"])
+
+
+def _bare(wording: str) -> str:
+    """Return a wording without quotation marks and spaces (they are matched optionally)."""
+    return re.sub(_QUOTES, "", wording)
+
+
+def originals(speeches: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows that are not reprints (duplicate_of empty or missing; all rows without the column)."""
+    if "duplicate_of" not in speeches:
+        return speeches
+    mark = speeches["duplicate_of"].fillna("").astype(str).str.strip()
+    return speeches[mark == ""]
+
+
+def provincial_rows(speeches: pd.DataFrame) -> pd.DataFrame:
+    """Return the provincial statements (level provincial, a province named), reprints left out."""
+    rows = originals(speeches)
+    return rows[(rows["level"] == "provincial") & rows["province"].notna()].reset_index(drop=True)
+
+
+def central_texts(speeches: pd.DataFrame) -> dict[str, str]:
+    """Return the texts of the central statements by speech_id (reprints left out), sorted by id."""
+    rows = originals(speeches)
+    rows = rows[rows["level"] == "central"]
+    return {str(k): str(v or "") for k, v in sorted(zip(rows["speech_id"], rows["text"]))}
+
+
+# ---------------------------------------------------------------- shared passages
+
+
+def _reuse_finder(sources: Mapping[str, str], min_chars: int):
+    """Return a function target → [(start, end, source_id, source_pos)] over one index of the sources."""
+    return PassageIndex(dict(sources), min_chars).spans
+
+
+def formula_spans(text: str, formulas: pd.DataFrame | list[tuple[str, re.Pattern]]) -> list[tuple[int, int, str]]:
+    """Return (start, end, formula id) of every formula occurrence in text (formulas table or compiled pairs)."""
+    compiled = _compiled(formulas) if isinstance(formulas, pd.DataFrame) else formulas
+    return sorted((m.start(), m.end(), formula_id) for formula_id, regex in compiled for m in regex.finditer(text))
+
+
+def _compiled(formulas: pd.DataFrame) -> list[tuple[str, re.Pattern]]:
+    """Return (id, compiled pattern) for every formula."""
+    return [(str(i), re.compile(p)) for i, p in zip(formulas["id"], formulas["pattern"])]
+
+
+def echo_spans(speeches: pd.DataFrame, *, min_chars: int = ECHO_MIN_CHARS,
+               formulas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return one row per echoed passage of a provincial statement: SPAN_COLUMNS.
+
+    kind is "central" (source = the central speech_id, source_pos its position there) or
+    "formula" (source = the formula id, source_pos -1); start/end are positions in the statement.
+    """
+    formulas = load_formulas() if formulas is None else formulas
+    centrals = central_texts(speeches)
+    find = _reuse_finder(centrals, min_chars) if centrals else (lambda _text: [])
+    compiled = _compiled(formulas)
+    rows = []
+    for speech_id, text in zip(*(provincial_rows(speeches)[c] for c in ("speech_id", "text"))):
+        text = str(text or "")
+        for start, end, source, source_pos in find(text):
+            rows.append((speech_id, start, end, "central", source, source_pos, text[start:end]))
+        for start, end, formula_id in formula_spans(text, compiled):
+            rows.append((speech_id, start, end, "formula", formula_id, -1, text[start:end]))
+    spans = pd.DataFrame(rows, columns=SPAN_COLUMNS)
+    return spans.sort_values(["speech_id", "start", "end", "kind", "source"], kind="stable").reset_index(drop=True)
+
+
+def covered(intervals: Iterable[tuple[int, int]]) -> int:
+    """Return how many positions the union of half-open intervals [start, end) covers."""
+    total, reach = 0, None
+    for start, end in sorted(intervals):
+        if reach is None or start > reach:
+            total += end - start
+            reach = end
+        elif end > reach:
+            total += end - reach
+            reach = end
+    return total
+
+
+# ---------------------------------------------------------------- tables
+
+
+def echo_table(speeches: pd.DataFrame, *, spans: pd.DataFrame | None = None, min_chars: int = ECHO_MIN_CHARS,
+               formulas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return one row per provincial statement with its echo: TABLE_COLUMNS, sorted by province then date.
+
+    Shares are of the statement's characters (NaN for an empty statement); central_sources lists
+    the central speech_ids it shares a passage with, formulas the formula ids it repeats.
+    """
+    rows = provincial_rows(speeches)
+    if spans is None:
+        spans = echo_spans(speeches, min_chars=min_chars, formulas=formulas)
+    groups: dict[str, list[tuple[int, int, str, str, str]]] = {}
+    for span in zip(spans["speech_id"], spans["start"], spans["end"], spans["kind"], spans["source"], spans["text"]):
+        groups.setdefault(span[0], []).append(span[1:])
+    records = []
+    for row in rows.itertuples():
+        text = str(row.text or "")
+        part = groups.get(row.speech_id, [])
+        central = [(a, b, src) for a, b, kind, src, _ in part if kind == "central"]
+        formula = [(a, b, src) for a, b, kind, src, _ in part if kind == "formula"]
+        counts = {
+            "central_chars": covered((a, b) for a, b, _ in central),
+            "formula_chars": covered((a, b) for a, b, _ in formula),
+            "echo_chars": covered((a, b) for a, b, *_ in part),
+        }
+        longest = max((t for *_, t in part), key=lambda t: (len(t), t), default="")
+        records.append({
+            "speech_id": row.speech_id, "doc_id": row.doc_id, "province": row.province,
+            "province_code": getattr(row, "province_code", None), "region": getattr(row, "region", None),
+            "date": row.date, "n_chars": len(text), **counts, "own_chars": len(text) - counts["echo_chars"],
+            "n_passages": len(part), "central_sources": "; ".join(sorted({src for *_, src in central})),
+            "formulas": "; ".join(sorted({src for *_, src in formula})), "longest_echo": longest,
+        })
+    table = pd.DataFrame(records, columns=[c for c in TABLE_COLUMNS if not c.endswith("_share")])
+    for name in ("central", "formula", "echo", "own"):
+        share = table[f"{name}_chars"] / table["n_chars"].where(table["n_chars"] > 0)
+        table[f"{name}_share"] = share.astype(float)
+    table["date"] = pd.to_datetime(table["date"])
+    table = table[TABLE_COLUMNS]
+    table = table.sort_values(["province", "date", "speech_id"], na_position="last", kind="stable")
+    return table.reset_index(drop=True)
+
+
+def _pooled(frame: pd.DataFrame) -> pd.Series:
+    """Return statements, characters and character-pooled shares of a group of echo rows."""
+    chars = frame["n_chars"].sum()
+    result = {"statements": len(frame), "characters": int(chars)}
+    for name in ("central", "formula", "echo", "own"):
+        result[f"{name}_share"] = frame[f"{name}_chars"].sum() / chars if chars else float("nan")
+    return pd.Series(result)
+
+
+def echo_by_province(table: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per province with statements: statements, characters, pooled shares; most echo first."""
+    columns = ["province", "region", "statements", "characters", "central_share", "formula_share", "echo_share",
+               "own_share"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    pooled = table.groupby("province").apply(_pooled, include_groups=False).reset_index()
+    regions = provinces().set_index("short_name")["region"]
+    pooled["region"] = pooled["province"].map(regions)
+    pooled[["statements", "characters"]] = pooled[["statements", "characters"]].astype(int)
+    return pooled[columns].sort_values(["echo_share", "province"], ascending=[False, True],
+                                       na_position="last").reset_index(drop=True)
+
+
+def echo_around_milestones(table: pd.DataFrame, milestones: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return per national milestone the pooled echo share of dated statements before and after it.
+
+    Columns: key, label, date, n_before, echo_before, n_after, echo_after, change (after − before,
+    NaN when either side has no statement). Undated statements are left out.
+    """
+    if milestones is None:
+        from .timeline import milestones as national
+
+        milestones = national()
+    dated = table.dropna(subset=["date"])
+    rows = []
+    for m in milestones.itertuples():
+        before, after = _pooled(dated[dated["date"] < m.date]), _pooled(dated[dated["date"] >= m.date])
+        rows.append({"key": m.key, "label": m.label, "date": m.date,
+                     "n_before": int(before["statements"]), "echo_before": before["echo_share"],
+                     "n_after": int(after["statements"]), "echo_after": after["echo_share"],
+                     "change": after["echo_share"] - before["echo_share"]})
+    return pd.DataFrame(rows, columns=["key", "label", "date", "n_before", "echo_before", "n_after",
+                                       "echo_after", "change"])
+
+
+def echoed_phrases(spans: pd.DataFrame, table: pd.DataFrame, formulas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the echoed passages and formulas with how many statements and provinces repeat them.
+
+    A formula is one row (phrase = its usual wording); a passage shared with a central text is
+    one row per distinct wording. Sorted by provinces, statements, then length.
+    """
+    formulas = load_formulas() if formulas is None else formulas
+    wording = dict(zip(formulas["id"], formulas["formula"]))
+    province = dict(zip(table["speech_id"], table["province"]))
+    frame = spans.assign(
+        phrase=[wording.get(s, t) if k == "formula" else t
+                for k, s, t in zip(spans["kind"], spans["source"], spans["text"])],
+        province=spans["speech_id"].map(province))
+    columns = ["phrase", "kind", "statements", "provinces", "province_list", "chars"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = frame.groupby(["phrase", "kind"]).agg(
+        statements=("speech_id", "nunique"), provinces=("province", "nunique"),
+        province_list=("province", lambda p: "、".join(sorted(set(p.dropna()))))).reset_index()
+    grouped["chars"] = grouped["phrase"].str.len()
+    return grouped[columns].sort_values(["provinces", "statements", "chars", "phrase"],
+                                        ascending=[False, False, False, True]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- reading view
+
+
+def _marked(text: str, intervals: Sequence[tuple[int, int, str, str]]) -> str:
+    """Return text HTML-escaped with <mark> around (start, end, css class, tooltip) intervals (no overlaps)."""
+    out, pos = [], 0
+    for start, end, css, tip in sorted(intervals):
+        if start < pos:
+            start = pos
+        if end <= start:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<mark class="{css}" title="{html.escape(tip, quote=True)}">{html.escape(text[start:end])}</mark>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+_STYLE = ("<style>.echo-view{display:flex;gap:1.5em;align-items:flex-start}.echo-view>div{flex:1;"
+          "line-height:1.7}mark.echo-central{background:#fbb4ae}mark.echo-formula{background:#b3cde3}</style>")
+
+
+def reading_view(speeches: pd.DataFrame, speech_id: str, spans: pd.DataFrame, *, max_chars: int = 1500) -> str:
+    """Return HTML showing a provincial statement beside the central text it echoes most, passages marked.
+
+    Red marks passages shared with the central text, blue the standard formulas; everything from
+    the corpus is HTML-escaped. Texts longer than max_chars are cut (the cut is said).
+    """
+    rows = speeches.set_index("speech_id")
+    if speech_id not in rows.index:
+        raise KeyError(f"no statement {speech_id!r}")
+    text = str(rows.at[speech_id, "text"] or "")[:max_chars]
+    mine = spans[(spans["speech_id"] == speech_id) & (spans["start"] < len(text))]
+    marks = [(s, min(e, len(text)), f"echo-{k}", f"{k}: {src}") for s, e, k, src in
+             zip(mine["start"], mine["end"], mine["kind"], mine["source"])]
+    central = mine[mine["kind"] == "central"]
+    left_title = f"{rows.at[speech_id, 'province']} · {speech_id}"
+    if central.empty:
+        right = "<p><em>No passage of this statement is shared with a central text of the corpus.</em></p>"
+    else:
+        source = central.assign(n=central["end"] - central["start"]).groupby("source")["n"].sum().idxmax()
+        source_text = str(rows.at[source, "text"] or "")[:max_chars]
+        used = central[central["source"] == source]
+        source_marks = [(p, min(p + e - s, len(source_text)), "echo-central", f"in {speech_id}")
+                        for s, e, p in zip(used["start"], used["end"], used["source_pos"]) if p < len(source_text)]
+        right = f"<h4>{html.escape(f'central · {source}')}</h4><p>{_marked(source_text, source_marks)}</p>"
+    cut = "<p><em>(cut at {} characters)</em></p>".format(max_chars)
+    left = f"<h4>{html.escape(left_title)}</h4><p>{_marked(text, _non_overlapping(marks))}</p>"
+    if len(str(rows.at[speech_id, "text"] or "")) <= max_chars:
+        cut = ""
+    return f'{_STYLE}<div class="echo-view"><div>{left}{cut}</div><div>{right}</div></div>'
+
+
+def _non_overlapping(marks: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Return marks trimmed so that none overlaps an earlier one (formulas inside central passages stay red)."""
+    kept, reach = [], 0
+    for start, end, css, tip in sorted(marks, key=lambda m: (m[0], m[2] != "echo-central", -m[1])):
+        start = max(start, reach)
+        if end > start:
+            kept.append((start, end, css, tip))
+            reach = end
+    return kept
+
+
+def most_echoing_statement(table: pd.DataFrame) -> str | None:
+    """Return the speech_id of the statement with the highest central share (ties: longer, then id), or None."""
+    rows = table.dropna(subset=["central_share"])
+    rows = rows[rows["central_chars"] > 0]
+    if rows.empty:
+        rows = table[table["echo_chars"] > 0]
+    if rows.empty:
+        return None
+    order = rows.sort_values(["central_share", "echo_share", "n_chars", "speech_id"],
+                             ascending=[False, False, False, True])
+    return str(order["speech_id"].iloc[0])
+
+
+# ---------------------------------------------------------------- summary
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def _names(frame: pd.DataFrame) -> str:
+    return ", ".join(f"{html.escape(str(r.province))} ({_pct(r.echo_share)})" for r in frame.itertuples())
+
+
+def _extreme(by_province: pd.DataFrame, n: int, *, highest: bool) -> pd.DataFrame:
+    """Return the n provinces with the highest (or lowest) echo share, plus any tied with the n-th."""
+    ordered = by_province.sort_values(["echo_share", "province"], ascending=[not highest, True])
+    cut = ordered["echo_share"].iloc[n - 1]
+    return ordered[ordered["echo_share"] >= cut] if highest else ordered[ordered["echo_share"] <= cut]
+
+
+def echo_summary(table: pd.DataFrame, n_central: int, *, around: pd.DataFrame | None = None, top: int = 3) -> Summary:
+    """Return the numbers and sentences of the echo analysis (true on any corpus, never a NaN sentence).
+
+    n_central is the number of central statements the provincial ones were compared with.
+    """
+    by_province = echo_by_province(table).dropna(subset=["echo_share"])
+    numbers: dict[str, object] = {"provincial statements": len(table), "central statements": n_central,
+                                  "provinces": len(by_province)}
+    sentences = []
+    if table.empty:
+        return Summary(numbers, ["The corpus holds no provincial statement, so there is no echo to measure."])
+    pooled = _pooled(table)
+    numbers.update({f"{k} (all provinces)": float(pooled[k]) for k in ("central_share", "formula_share", "echo_share")})
+    if n_central:
+        sentences.append(f"Over {len(table)} provincial statements, {_pct(pooled['central_share'])} of the characters "
+                         f"lie in passages shared with the {n_central} central statement(s) of the corpus and "
+                         f"{_pct(pooled['formula_share'])} in standard formulas; {_pct(pooled['own_share'])} "
+                         "is the provinces' own.")
+    else:
+        sentences.append(f"The corpus holds no central statement, so there is no central text to compare with; "
+                         f"{_pct(pooled['formula_share'])} of the provincial characters repeat standard formulas.")
+    if len(by_province) >= 2:
+        n = min(top, len(by_province) // 2) or 1
+        most, least = _extreme(by_province, n, highest=True), _extreme(by_province, n, highest=False)
+        numbers.update({"most echoing": ", ".join(most["province"]), "least echoing": ", ".join(least["province"])})
+        sentences.append(f"Most echoing: {_names(most)}; least echoing: {_names(least)} (share of characters in "
+                         "central passages or formulas, statements pooled per province).")
+    elif len(by_province) == 1:
+        sentences.append(f"Only one province has statements ({_names(by_province)}), so provinces cannot be compared.")
+    if around is not None and len(around):
+        comparable = around.dropna(subset=["change"])
+        if comparable.empty:
+            sentences.append("No milestone has dated statements on both sides, so echo before and after "
+                             "cannot be compared.")
+        else:
+            rises = int((comparable["change"] > 0).sum())
+            numbers["milestones where echo rises"] = rises
+            sentences.append(f"Echo is higher after than before {rises} of the {len(comparable)} national milestones "
+                             "with dated statements on both sides.")
+    return Summary(numbers, sentences)
