@@ -44,7 +44,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "lib"))
+# Children measure a snapshot of the library taken at the start (SCALE_LIB), so edits made to the
+# checkout while the benchmark runs neither mix versions nor invalidate the cache between runs.
+sys.path.insert(0, os.environ.get("SCALE_LIB") or str(ROOT / "lib"))
 
 PYTHON = sys.executable
 SITES = ["新华网", "人民网", "央广网", "中国新闻网", "澎湃新闻", "新浪财经", "网易新闻", "搜狐", "凤凰网", "中国能源网",
@@ -335,6 +337,12 @@ def main(argv: list[str] | None = None) -> None:
           f"{engine_version(default_engine())}; load average at start {os.getloadavg()[0]:.2f} "
           f"{os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     base = args.keep or Path(tempfile.mkdtemp(prefix="shuangtan-scale-"))
+    snapshot = Path(tempfile.mkdtemp(prefix="lib-", dir=base))
+    import shutil
+
+    shutil.copytree(ROOT / "lib" / "shuangtan", snapshot / "shuangtan",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    os.environ["SCALE_LIB"] = str(snapshot)
     start = time.perf_counter()
     writer = Writer(source_texts(), RANDOM_STATE)
     all_folder = base / "generated"
@@ -360,13 +368,14 @@ def main(argv: list[str] | None = None) -> None:
 
     print()
     header = (f"{'docs':>7} {'chars':>11} {'stmts':>7} {'reprints':>8} {'cold s':>7} {'reuse s':>7} {'warm s':>7} "
-              f"{'peak MB':>8} {'worker MB':>9} {'tok cold s':>10} {'tok warm s':>10}")
+              f"{'peak MB':>8} {'worker MB':>9} {'tok cold s':>10} {'tok warm s':>10} {'tok Mc/s':>8}")
     print(header)
     print("-" * len(header))
     for row in rows:
         print(f"{row['n_docs']:>7,} {row['n_chars']:>11,} {row['n_speeches']:>7,} {row['n_reprints']:>8,} "
               f"{row['load_s']:>7.1f} {row['reuse_s']:>7.2f} {row['warm_s']:>7.2f} {row['rss_mb']:>8.0f} "
-              f"{row['workers_rss_mb']:>9.0f} {row['tokens_cold_s']:>10.2f} {row['tokens_warm_s']:>10.2f}")
+              f"{row['workers_rss_mb']:>9.0f} {row['tokens_cold_s']:>10.2f} {row['tokens_warm_s']:>10.2f} "
+              f"{row['tokens_chars'] / row['tokens_cold_s'] / 1e6:>8.2f}")
     print()
     for small, large in zip(rows, rows[1:]):
         pairs = [("cold load", "load_s"), ("reuse", "reuse_s"), ("warm load", "warm_s"), ("tokenizing", "tokens_cold_s")]
@@ -389,9 +398,8 @@ def main(argv: list[str] | None = None) -> None:
             total = sum(v for k, v in row["notebooks"].items() if k != "floor")
             print(f"{row['size']:,} docs: floor {floor:.1f} s; {parts}; sum {total:.1f} s")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    shutil.rmtree(snapshot, ignore_errors=True)
     if not args.keep:
-        import shutil
-
         shutil.rmtree(base, ignore_errors=True)
 
 

@@ -319,3 +319,10 @@ def test_sensitivity_keeps_k_and_compares_partitions(speeches: pd.DataFrame, res
     assert table["variant"].iloc[0] == "as above" and table["ARI with the partition above"].iloc[0] == 1.0
     assert (table["k"].iloc[1:-1] == result.k).all()
     assert table["ARI with the partition above"].between(-1, 1).all()
+
+
+def test_clusters_table_of_an_unclusterable_corpus_has_columns_and_no_rows(speeches: pd.DataFrame) -> None:
+    two = speeches[speeches["province"].isin(["北京", "上海"])]
+    table = clustering.clusters_table(two, tokenizer=split_tokens, **FAST)
+    assert table.empty and list(table.columns) == ["province", "province_code", "region", "cluster", "top_terms",
+                                                   "x", "y", "n_chars"]

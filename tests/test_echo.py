@@ -173,3 +173,15 @@ def test_echo_figures_draw_with_chinese_glyphs(seed_corpus):
     for fig in figures:
         fig.canvas.draw()  # a missing glyph would raise (UserWarnings are errors in the tests)
     assert len(figures[0].axes[0].patches) == 31
+    # A "province" that is a city or unknown is left off the map instead of stopping the notebook.
+    odd = pd.DataFrame({"province": ["北京", "深圳", "Atlantis"], "echo_share": [0.1, 0.2, 0.3]})
+    plots.echo_map(odd).canvas.draw()
+
+
+def test_own_sentences_are_those_without_any_echo():
+    text = CENTRAL[:20] + "。" + OWN[:30] + "。" + OWN[30:40] + "；" + OWN[40:45] + CENTRAL[50:62] + "。"
+    speeches = corpus(("p1", "北京", text))
+    own = echo.own_sentences(speeches, echo.echo_spans(speeches, min_chars=10)).iloc[0]
+    assert (own["sentences"], own["own_sentences"]) == (4, 2)
+    assert own["own_sentence_share"] == 0.5
+    assert own["own_example"] == OWN[:30] + "。"

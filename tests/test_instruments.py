@@ -118,3 +118,10 @@ def test_heatmap_draws_every_province_and_category(seed_corpus):
     fig.canvas.draw()
     ax = fig.axes[0]
     assert len(ax.get_yticklabels()) == 31 and len(ax.get_xticklabels()) == 7
+
+
+def test_reprints_count_once():
+    frame = speeches(("a", "北京", "发展光伏。"), ("b", "北京", "发展光伏。"))
+    frame["duplicate_of"] = ["", "a"]
+    counts = ins.instrument_matrix(frame, value="count").set_index("province")
+    assert counts.loc["北京", "energy_mix"] == 1 and counts.loc["北京", "statements"] == 1

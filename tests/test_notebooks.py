@@ -25,7 +25,7 @@ from shuangtan.website.build import PageResult, build_site, publishable
 from shuangtan.website.execute import output_problems, read_notebook
 from shuangtan.website.index import notebook_summary, summarize
 from shuangtan.website.page import external_resources
-from shuangtan.website.strip import stripping_problems
+from shuangtan.website.strip import kernelspec_problems, stripping_problems
 
 NOTEBOOKS = publishable(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 MINI_CORPUS = Path(__file__).resolve().parent / "fixtures" / "mini_corpus"
@@ -80,7 +80,7 @@ def site(tmp_path_factory):
         if (corpus, number) not in built:
             shutil.rmtree(outputs[corpus] / "cache" / "site", ignore_errors=True)  # execute again
             folder = tmp_path_factory.mktemp(f"site-{corpus.name}-{number}") / "html"
-            results = build_site(NOTEBOOKS, seeds=corpus, outputs=outputs[corpus], out_dir=folder, log=lambda _: None)
+            results = build_site(NOTEBOOKS, seeds=corpus, outputs=outputs[corpus], out_dir=folder, log=lambda _: None, jobs=2)
             built[(corpus, number)] = Site(folder, results)
         return built[(corpus, number)]
 
@@ -113,6 +113,12 @@ def test_committed_without_outputs(notebook_path):
     notebook = read_notebook(notebook_path)
     nbformat.validate(notebook)
     assert stripping_problems(notebook) == [], "run `make strip` before committing"
+
+
+@pytest.mark.xfail(reason="until `make strip` (shuangtan report strip) has set the kernel of every notebook", strict=False)
+@pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_uses_the_project_kernel(notebook_path):
+    assert kernelspec_problems(read_notebook(notebook_path)) == []
 
 
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))

@@ -72,7 +72,7 @@ def project(tmp_path_factory, fixed_library) -> dict:
     shutil.copy(books / "03-gamma.ipynb", books / "03-gamma-Copy1.ipynb")
     shutil.copy(books / "03-gamma.ipynb", books / "Untitled.ipynb")
     outputs = root / "outputs"
-    results = build_site(sorted(books.glob("*.ipynb")), seeds=corpus, outputs=outputs, log=lambda _: None)
+    results = build_site(sorted(books.glob("*.ipynb")), seeds=corpus, outputs=outputs, log=lambda _: None, jobs=2)
     return {"root": root, "corpus": corpus, "other": other, "books": books, "outputs": outputs,
             "site": outputs / "html", "results": {r.stem: r for r in results}}
 

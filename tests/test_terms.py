@@ -225,3 +225,23 @@ def test_term_figures_draw_with_chinese_glyphs():
         fig.canvas.draw()
     labels = sorted(figures[1].axes[0].get_yticklabels(), key=lambda t: -t.get_position()[1])
     assert [t.get_text() for t in labels] == ["光伏", "风电"]  # strongest key term on top
+
+
+def test_term_corpus_views_counts_and_summary():
+    frame = statements().assign(level=["provincial", "central"], speaker=[None, None],
+                                duplicate_of=["", ""])
+    frame = pd.concat([frame, frame.iloc[[0]].assign(speech_id="s3", duplicate_of="s1")], ignore_index=True)
+    corpus = terms.prepare_terms(frame)
+    assert corpus.speeches["speech_id"].tolist() == ["s1", "s2"]  # the reprint counts once
+    assert corpus.speeches["group"].tolist() == ["北京", "中央"]
+    by_level = corpus.counts_by("level")
+    assert by_level["provincial"]["光伏"] == 1 and "光伏" not in by_level["central"]
+    assert "光伏" not in corpus.counts_by("level", exclude={"光伏"})["provincial"]
+    overview = terms.level_overview(corpus).set_index("level")
+    assert overview.loc["provincial", "statements"] == 1
+    key = terms.keyness_by_group(by_level, top=None, min_count=1)
+    summary = terms.terms_summary(corpus, level_key=key, province_key=key.iloc[0:0], collocates=pd.DataFrame(),
+                                  node="能源", pairs=pd.DataFrame(), candidates=None)
+    text = summary.markdown()
+    assert "2 statements (1 central, 1 provincial from 1 province)" in text
+    assert "nan" not in text.lower()

@@ -250,11 +250,13 @@ def test_rjieba_matches_jieba_on_mixed_scripts():
     import random
 
     rng = random.Random(0)
-    alphabet = list("碳达峰中和推进工作省委书记在会上强调") + list("abcXYZ0123456789.-_+#&%/:，。 \n") + ["1+N", "碳中和"]
+    alphabet = (list("碳达峰中和推进工作省委书记在会上强调") + list("abcXYZ0123456789.-_+#&%/:，。 \n\r\t\u3000")
+                + ["1+N", "碳中和", "㐀", "䶵", "𠀀", "𪚥", "ａ", "１", "é", "\u200b", "⊙", "\ufeff", "〇", "鿿", "龥", "豈"])
     reference, fast = tk.get_tokenizer("jieba"), tk.get_tokenizer("rjieba")
-    for _ in range(3000):
+    for _ in range(4000):
         text = "".join(rng.choices(alphabet, k=rng.randint(1, 30)))
         assert fast.cut(text) == reference.lcut(text), text
+        assert fast.cut(text, HMM=False) == reference.lcut(text, HMM=False), text
 
 
 def test_default_engine_is_rjieba_and_can_be_switched(monkeypatch):

@@ -13,6 +13,9 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "clean_text": "shuangtan.clean",
+    "write_tables": "shuangtan.export",
+    "guard_formula": "shuangtan.export",
+    "published_date": "shuangtan.files",
     "load_documents": "shuangtan.corpus",
     "load_speeches": "shuangtan.corpus",
     "quality_report": "shuangtan.corpus",

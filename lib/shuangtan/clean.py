@@ -19,6 +19,7 @@ same pipeline returning only the text. Steps, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -131,14 +132,22 @@ def find_mojibake(text: str) -> list[Doubt]:
     """Return the garbled spans in the text (replacement marks, stray '?', box drawing, Latin-1 garbage)."""
     spans: list[tuple[int, int]] = []
     tags = [(m.start(), m.end()) for m in re.finditer(r"<[^<>]*>", text)]
+    tag_starts = [a for a, _ in tags]
+    scanned = (0, 0)  # text[scanned[0]:scanned[1]] is known to be all odd (linear time on long garbled runs)
     for match in _MOJIBAKE_ANCHOR.finditer(text):
         start, end = match.start(), match.end()
-        if any(a <= start < b for a, b in tags):
+        inside = bisect.bisect_right(tag_starts, start) - 1
+        if inside >= 0 and start < tags[inside][1]:
             continue  # URLs and attributes inside markup are not garbled text
-        while start > 0 and _is_odd(text[start - 1]) and text[start - 1] not in "()":
+        floor = spans[-1][1] if spans else 0  # walking back past the previous span changes nothing
+        while start > floor and _is_odd(text[start - 1]) and text[start - 1] not in "()":
             start -= 1
+        scan_from = end
+        if scanned[0] <= end <= scanned[1]:
+            scan_from, end = scanned
         while end < len(text) and _is_odd(text[end]) and text[end] != "(":
             end += 1
+        scanned = (scan_from, end)
         if spans and start <= spans[-1][1] + 2:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:
@@ -178,7 +187,8 @@ def load_corrections(rows: Sequence[dict[str, str]]) -> dict[str, list[Correctio
 # --------------------------------------------------------------------------- HTML
 _STRUCTURE_TAGS = ("p", "div", "br", "span", "font", "section", "article", "li", "ul", "ol", "table",
                    "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "a",
-                   "blockquote", "iframe", "style", "head", "body", "html")
+                   "blockquote", "iframe", "style", "head", "body", "html", "script", "noscript", "img", "svg",
+                   "object", "embed", "form", "input", "button", "video", "audio", "title", "meta", "link")
 _HTML_TAG = re.compile(r"</?(?:" + "|".join(_STRUCTURE_TAGS) + r")\b[^<>]*>", re.I)
 _BLOCK_TAGS = ("p", "div", "section", "article", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
                "blockquote", "table", "ul", "ol")
@@ -191,6 +201,8 @@ def looks_like_html(text: str) -> bool:
     return _HTML_TAG.search(text) is not None
 
 
+# Any tag-like text left after parsing (an article quoting '<script>'): made full-width, never markup again.
+_MARKUP_LIKE = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);")
 _EXPLICIT_HEAD = re.compile(r"<head[\s>/]", re.I)
 
@@ -248,7 +260,7 @@ def html_to_text(text: str) -> tuple[str, Counter[str]]:
                 parts.append(node.tail or "")
     plain = "".join(parts)
     # Text that itself reads like markup (an article quoting '<p>') must not be parsed again later.
-    plain, neutralised = _HTML_TAG.subn(lambda m: "＜" + m.group(0)[1:-1] + "＞", plain)
+    plain, neutralised = _MARKUP_LIKE.subn(lambda m: "＜" + m.group(0)[1:-1] + "＞", plain)
     if neutralised:
         removed["markup-like text made full-width"] += neutralised
     return plain, removed
@@ -341,19 +353,24 @@ def to_simplified(text: str) -> tuple[str, int]:
     return converted, changed
 
 
+_NOT_HAN = re.compile(f"[^{HAN}]+")
+
+
 def detect_script(text: str) -> str:
     """Return 'traditional', 'simplified' or 'none' (no Han characters) for a text as found."""
-    han = re.findall(f"[{HAN}]", text)
+    han = _NOT_HAN.sub("", text)  # one string, not a list of millions of one-character strings
     if not han:
         return "none"
-    _, changed = to_simplified("".join(han))
+    _, changed = to_simplified(han)
     return "traditional" if changed / len(han) > 0.05 else "simplified"
 
 
 # --------------------------------------------------------------------------- spacing and punctuation
 _SPACES = r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b]+"
 _CJKISH = f"[{HAN}{CJK_PUNCT}]"
-_INNER_SPACE = re.compile(rf"(?<={_CJKISH}){_SPACES}|{_SPACES}(?={_CJKISH})")
+# A run of spaces is tried once, from its first character, and never backtracked (linear on huge runs).
+_SPACE_CHARS = _SPACES[:-1]
+_INNER_SPACE = re.compile(rf"(?<={_CJKISH}){_SPACE_CHARS}++|(?<!{_SPACE_CHARS}){_SPACE_CHARS}++(?={_CJKISH})")
 _HALF_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 _PUNCT_NEXT_TO_HAN = re.compile(rf"(?<=[{HAN}”’）])[,:;?!](?!\d)|[,:;?!](?=[{HAN}“‘（])")
 

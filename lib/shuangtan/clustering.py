@@ -1,8 +1,8 @@
 """Group the provinces by how they talk about the dual-carbon goals: TF-IDF, KMeans and a cross-check.
 
-Unit of analysis: one document per province. A province with several provincial statements
-(Zhejiang and Shanxi in the seed corpus) gets them concatenated in date order, so the real corpus
-gives exactly 31 documents; central statements and rows without a province are left out.
+Unit of analysis: one document per province. A province with several provincial statements gets
+them concatenated in date order, so any corpus gives at most 31 documents however many files it
+has; central statements, rows without a province and reprints (``duplicate_of`` set) are left out.
 
 Method, in the order :func:`cluster_speeches` runs it:
 
@@ -12,13 +12,15 @@ Method, in the order :func:`cluster_speeches` runs it:
    but say nothing about how a province talks. TF-IDF keeps terms used by at least ``min_df=2``
    provinces (a term in one document cannot make two documents alike, it only shrinks that
    document's similarities), with sublinear term frequency and L2-normalised rows, so Euclidean
-   KMeans on the rows works on cosine geometry. All geometry runs on the rows' coordinates in
-   their own span (an exact rotation: the same distances, 31 columns instead of thousands).
+   KMeans on the rows works on cosine geometry. The matrix stays sparse (a large corpus has
+   hundreds of thousands of terms); all geometry runs on the rows' coordinates in their own span,
+   taken from the 31 x 31 Gram matrix (the same distances, 31 columns instead of thousands).
 2. The number of clusters is chosen, not assumed: KMeans for every k in ``k_range`` and the cosine
    silhouette of each. With 31 short texts the silhouette of structure-free data grows with k, so
    by default (``k_rule="null_adjusted"``) the k with the largest silhouette *above* a permutation
    null (each term's weights shuffled across documents) wins; ``k_rule="silhouette"`` takes the
-   raw maximum. Ties go to the smaller k.
+   raw maximum. Ties go to the smaller k. The null's fits use fewer restarts (``N_INIT_NULL``),
+   which choose the same k on the seeds; the KMeans fit of the chosen k is reused, not refitted.
 3. Cross-check: average-linkage hierarchical clustering on cosine distance cut at the same k,
    compared with KMeans by the adjusted Rand index (ARI).
 4. Stability: KMeans re-run with other seeds, and on random 80 % subsamples of the provinces,
@@ -26,6 +28,10 @@ Method, in the order :func:`cluster_speeches` runs it:
 5. Distinguishing terms: mean TF-IDF weight inside a cluster minus the mean outside it.
 6. A 2-D map (PCA of the TF-IDF rows, i.e. classical MDS of the chord distance between documents).
 7. Length check: do clusters (or the map's axes) merely follow how long each text is?
+
+:func:`analyse` runs all of this on any corpus: when it cannot be clustered (fewer than three
+provinces) the result has k = 0 and a ``reason``; :func:`summarize` turns a result into the
+notebook's Summary sentences, saying only what was computed.
 
 Cluster numbers start at 1 and are assigned deterministically: largest cluster first, ties by the
 first province (in ISO-code order) they contain.
@@ -587,10 +593,11 @@ def clusters_table(
 ) -> pd.DataFrame:
     """Return one row per province: province, province_code, region, cluster, top_terms, x, y, n_chars.
 
-    Pass ``result`` to reuse a finished :func:`cluster_speeches` run; other keywords go to it.
+    Pass ``result`` to reuse a finished :func:`cluster_speeches` run; other keywords go to
+    :func:`analyse`. A corpus that cannot be clustered gives a table without rows.
     """
     if result is None:
-        result = cluster_speeches(speeches, **kwargs)
+        result = analyse(speeches, **kwargs)
     terms = (
         result.top_terms[result.top_terms["rank"] <= n_table_terms]
         .groupby("cluster")["term"].agg("、".join)
@@ -728,7 +735,7 @@ def analyse(speeches: pd.DataFrame, **settings) -> ClusterResult:
     result has k = 0 and ``reason`` says why, so notebooks and figures work on every corpus.
     """
     try:
-        return cluster_speeches(speeches, leave_out_unshared=True, **settings)
+        return cluster_speeches(speeches, **{"leave_out_unshared": True, **settings})
     except ValueError as error:
         return empty_result(f"No clustering was computed: {error}.")
 
@@ -841,8 +848,11 @@ def summarize(result: ClusterResult, sensitivity: pd.DataFrame | None = None) ->
     caveat = f"These are {len(result.documents)} texts of {lengths.min()}–{lengths.max()} characters."
     if len(result.documents) < FEW_PROVINCES:
         caveat += " With so few provinces every cluster rests on one or two texts: treat it as an illustration."
+    clear = _finite(sil["silhouette"], sil["null_p95"]) and sil["silhouette"] > sil["null_p95"]
     if aris and min(aris) >= ARI_REPRODUCIBLE:
-        caveat += f" Agreement and stability ARIs are all at least {ARI_REPRODUCIBLE}: the partition is reproducible."
+        caveat += f" Agreement and stability ARIs are all at least {ARI_REPRODUCIBLE}: the partition is reproducible"
+        unclear = _finite(sil["null_p95"]) and not clear
+        caveat += ", but its groups are no clearer than in shuffled data (silhouette not above the null)." if unclear else "."
     elif aris:
         caveat += (f" Agreement and stability ARIs run from {min(aris):.2f} to {max(aris):.2f}: the partition "
                    "changes with the seed, the sample or the method, so read the clusters as a description of "

@@ -22,11 +22,11 @@ notebook reads them instead of rebuilding. See :func:`corpus`.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import inspect
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -217,25 +217,31 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+# `from .x import a, b`, `from ..x.y import a`, `from . import x, y` (also inside functions).
+_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.+)([\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([\w, \t]+))", re.M)
+
+
+_ABSOLUTE_NAME = re.compile(r"(?:^[ \t]*(?:from|import)[ \t]+|import_module\(\s*[\'\"])shuangtan\.(\w+)", re.M)
+
+
 def _relative_imports(path: Path) -> set[Path]:
     """Return the package files a module imports relatively (anywhere in it, lazy imports included)."""
     found = set()
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    base = path.parent
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            folder = base
-            for _ in range(node.level - 1):
-                folder = folder.parent
-            parts = node.module.split(".") if node.module else []
-            target = folder.joinpath(*parts)
-            names = [target] if parts else [folder / alias.name for alias in node.names]
-            if parts:
-                names += [target / alias.name for alias in node.names]
-            for name in names:
-                for candidate in (name.with_suffix(".py"), name / "__init__.py"):
-                    if candidate.is_file():
-                        found.add(candidate)
+    for dots, module, grouped, names in _RELATIVE_IMPORT.findall(path.read_text(encoding="utf-8")):
+        names = grouped or names
+        folder = path.parent
+        for _ in range(len(dots) - 1):
+            folder = folder.parent
+        target = folder.joinpath(*module.split(".")) if module else folder
+        names = [n.split()[0] for n in re.sub(r"#.*", "", names).replace("\n", ",").split(",") if n.strip()]
+        for candidate in [target] + [target / name for name in names]:
+            for file in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+                if file.is_file():
+                    found.add(file)
+    for name in _ABSOLUTE_NAME.findall(path.read_text(encoding="utf-8")):  # import shuangtan.x, import_module
+        for file in (PACKAGE_DIR / f"{name}.py", PACKAGE_DIR / name / "__init__.py"):
+            if file.is_file():
+                found.add(file)
     return found
 
 
@@ -251,7 +257,8 @@ def upstream_files() -> list[Path]:
         path = todo.pop()
         if path not in modules:
             modules.add(path)
-            todo.extend(_relative_imports(path) - modules)
+            if path != PACKAGE_DIR / "__init__.py":  # its lazy table of public names imports nothing
+                todo.extend(_relative_imports(path) - modules)
     sources = {path: path.read_text(encoding="utf-8") for path in PACKAGE_DIR.rglob("*.py")}
     upstream_text = "".join(sources[path] for path in modules if path in sources)
     downstream_text = "".join(text for path, text in sources.items() if path not in modules)

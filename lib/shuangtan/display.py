@@ -31,19 +31,24 @@ from .paths import SITE_FILES_ENV, page_files_dir, page_stem
 # Cells a spreadsheet would run as a formula: guarded with a leading apostrophe (OWASP advice).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 LONG_TEXT = 160  # characters shown of a longer text cell (the CSV keeps all of it)
+SHORT_LABEL = 24  # a text column whose cells are all this short is never wrapped
 FIGURE_DPI = 150
 SCREEN_DPI = 100
 HEADER_WORDS = {
     "doc_id": "document", "speech_id": "statement", "n_chars": "characters", "n_raw_chars": "raw characters",
     "n_speeches": "statements", "province_code": "province code", "sha1": "SHA-1",
 }
-TABLE_CSS = (
+TABLE_CSS = (  # selectors stronger than JupyterLab's `.jp-RenderedHTMLCommon td` (right-aligned)
     "<style>.shuangtan-table-box{overflow-x:auto;max-width:100%;margin:0.5em 0}"
-    ".shuangtan-table-box table{border-collapse:collapse;font-size:0.9em}"
-    ".shuangtan-table-box th,.shuangtan-table-box td{text-align:left;vertical-align:top;padding:0.25em 0.6em;"
-    "max-width:28em;white-space:normal;overflow-wrap:anywhere}"
-    ".shuangtan-table-box td.shuangtan-number{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
-    ".shuangtan-table-box caption{caption-side:top;text-align:left;font-weight:600;padding:0.3em 0}"
+    ".shuangtan-table-box table.shuangtan-table{border-collapse:collapse;font-size:0.9em;table-layout:auto}"
+    ".shuangtan-table-box table.shuangtan-table th,.shuangtan-table-box table.shuangtan-table td"
+    "{text-align:left;vertical-align:top;padding:0.25em 0.6em;max-width:30em;white-space:normal;"
+    "overflow-wrap:break-word;word-break:normal}"
+    ".shuangtan-table-box table.shuangtan-table th,.shuangtan-table-box table.shuangtan-table td.shuangtan-nowrap"
+    "{white-space:nowrap}"
+    ".shuangtan-table-box table.shuangtan-table td.shuangtan-number{text-align:right;"
+    "font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".shuangtan-table-box table.shuangtan-table caption{caption-side:top;text-align:left;font-weight:600;padding:0.3em 0}"
     ".shuangtan-download{font-size:0.85em;color:#57606a;margin:0.2em 0 1em 0}</style>"
 )
 
@@ -57,12 +62,12 @@ def file_slug(name: str) -> str:
 def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy whose text cells that a spreadsheet would run as formulas start with an apostrophe."""
     guarded = frame.copy()
-    for column in guarded.columns:
-        values = guarded[column]
+    for position in range(guarded.shape[1]):  # by position: column names may repeat
+        values = guarded.iloc[:, position]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
-            guarded[column] = values.map(
+            guarded.isetitem(position, values.map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
-            )
+            ))
     return guarded
 
 
@@ -112,6 +117,18 @@ def _cell_formatter(series: pd.Series):
     return show
 
 
+def cell_class(series: pd.Series) -> str:
+    """Return the CSS class of a column's cells: numbers right-aligned, dates and short labels never wrapped."""
+    if pd.api.types.is_bool_dtype(series):
+        return ""
+    if pd.api.types.is_numeric_dtype(series):
+        return "shuangtan-number"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "shuangtan-nowrap"
+    lengths = series.dropna().astype(str).str.len()
+    return "shuangtan-nowrap" if len(lengths) and lengths.max() <= SHORT_LABEL else ""
+
+
 @dataclass
 class TableView:
     """A table as shown in a notebook (HTML) with the path of its full CSV."""
@@ -138,21 +155,25 @@ def show_table(frame: pd.DataFrame, name: str, *, caption: str | None = None, to
 
     ``name`` names the CSV (``tables/<page>-<name>.csv``); a link under the table downloads it.
     """
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
     full = without_default_index(frame)
     file_name = f"{file_slug(page_stem())}-{file_slug(name)}.csv"
     csv_path = write_table_csv(full, page_files_dir("tables") / file_name)
     shown = full if top is None else full.head(top)
-    shown = shown.copy()
-    formatters = {column: _cell_formatter(shown[column]) for column in shown.columns}
-    numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])]
+    names = list(shown.columns)
+    positional = shown.set_axis(range(len(names)), axis="columns")  # names may repeat; positions do not
+    formatters = {i: _cell_formatter(positional[i]) for i in positional.columns}
+    classes = {i: cell_class(positional[i]) for i in positional.columns}
     uuid = hashlib.sha1(file_name.encode("utf-8")).hexdigest()[:10]  # fixed: the same table gets the same ids
-    styler = Styler(shown, uuid=uuid, cell_ids=False)
-    styler = styler.hide(axis="index").format(formatters).format_index(readable_header, axis="columns")
+    styler = Styler(positional, uuid=uuid, cell_ids=False)
+    styler = styler.hide(axis="index").format(formatters).format_index(
+        lambda i: readable_header(names[i]), axis="columns")
     styler = styler.set_table_attributes('class="dataframe shuangtan-table"')
-    if numeric:
+    if any(classes.values()) and len(positional):
         styler = styler.set_td_classes(pd.DataFrame(
-            [["shuangtan-number" if c in numeric else "" for c in shown.columns]] * len(shown),
-            index=shown.index, columns=shown.columns))
+            [[classes[i] for i in positional.columns]] * len(positional),
+            index=positional.index, columns=positional.columns))
     if caption:
         styler = styler.set_caption(html.escape(caption))
     href, linked = _link_or_path("tables", file_name, csv_path)
@@ -203,6 +224,7 @@ def show_figure(fig: Any, name: str, alt: str) -> FigureView:
     """
     import matplotlib.pyplot as plt
 
+    fig = getattr(fig, "figure", fig)  # an Axes (or anything with .figure) shows its figure
     stem = f"{file_slug(page_stem())}-{file_slug(name)}"
     folder = page_files_dir("figures")
     png_path, svg_path = folder / f"{stem}.png", folder / f"{stem}.svg"

@@ -267,6 +267,30 @@ def echoed_phrases(spans: pd.DataFrame, table: pd.DataFrame, formulas: pd.DataFr
                                         ascending=[False, False, False, True]).reset_index(drop=True)
 
 
+def own_sentences(speeches: pd.DataFrame, spans: pd.DataFrame, *, example_chars: int = 80) -> pd.DataFrame:
+    """Return per provincial statement how many of its sentences echo nothing, and its longest such sentence.
+
+    A sentence (ended by 。！？；) is the province's own when none of its characters lies in an
+    echoed passage or formula. Columns: speech_id, province, date, sentences, own_sentences,
+    own_sentence_share, own_example (the longest own sentence, cut to example_chars).
+    """
+    marked: dict[str, list[tuple[int, int]]] = {}
+    for speech_id, start, end in zip(spans["speech_id"], spans["start"], spans["end"]):
+        marked.setdefault(speech_id, []).append((start, end))
+    rows = []
+    for row in provincial_rows(speeches).itertuples():
+        text, echoed = str(row.text or ""), marked.get(row.speech_id, [])
+        sentences = [(m.start(), m.end()) for m in re.finditer(r"[^。！？；\n]+[。！？；]?", text) if m.group().strip()]
+        own = [(a, b) for a, b in sentences if not any(s < b and e > a for s, e in echoed)]
+        longest = max((text[a:b].strip() for a, b in own), key=lambda t: (len(t), t), default="")
+        rows.append({"speech_id": row.speech_id, "province": row.province, "date": row.date,
+                     "sentences": len(sentences), "own_sentences": len(own),
+                     "own_sentence_share": len(own) / len(sentences) if sentences else float("nan"),
+                     "own_example": longest if len(longest) <= example_chars else longest[:example_chars - 1] + "…"})
+    columns = ["speech_id", "province", "date", "sentences", "own_sentences", "own_sentence_share", "own_example"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 # ---------------------------------------------------------------- reading view
 
 

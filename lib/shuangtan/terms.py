@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2, false_discovery_control
 
-from .tokens import is_content_token
+from .tokens import is_content_token, tokenize_corpus
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -461,10 +461,6 @@ class TermCorpus:
     content: list[list[str]]
     substantive: list[list[str]]
 
-    def rows(self, mask: Sequence[bool] | pd.Series) -> list[int]:
-        """Return the positions where mask is true."""
-        return [i for i, keep in enumerate(mask) if keep]
-
     def counts_by(self, column: str, *, view: str = "substantive", where: pd.Series | None = None,
                   exclude: Iterable[str] = ()) -> dict[Hashable, Counter[str]]:
         """Return one term Counter per value of a speeches column (rows where `where` is true; missing values skipped).
@@ -473,7 +469,7 @@ class TermCorpus:
         """
         lists, dropped = getattr(self, view), set(exclude)
         keep = self.speeches[column].notna() if where is None else (where & self.speeches[column].notna())
-        chosen = self.rows(keep)
+        chosen = [i for i, kept in enumerate(keep) if kept]
         return counts_by_group([[t for t in lists[i] if t not in dropped] for i in chosen],
                                self.speeches[column].iloc[chosen].tolist())
 
@@ -484,8 +480,6 @@ def prepare_terms(speeches: pd.DataFrame, *, exclude: Iterable[str] = ()) -> Ter
     Tokens in `exclude` (e.g. names of people and places) are left out of the content and
     substantive views.
     """
-    from .tokens import tokenize_corpus
-
     rows = speeches
     if "duplicate_of" in rows:
         rows = rows[rows["duplicate_of"].fillna("").astype(str).str.strip() == ""]

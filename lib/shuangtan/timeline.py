@@ -318,8 +318,9 @@ def summarize(
     if statements.empty:
         return TimelineSummary(figures, ["The corpus holds no provincial statement naming one of the 31 provinces, "
                                          "so there is no timeline to draw."])
+    undated = f"{n_undated} of them without a known date and left out" if n_undated else "all of them dated"
     sentences = [f"**{len(acted)} of {len(first)} provinces** have a dated statement in the corpus "
-                 f"({len(statements)} provincial statements, {n_undated} of them without a known date and left out)."]
+                 f"({len(statements)} provincial statements, {undated})."]
     if acted.empty:
         sentences.append("No provincial statement has a known date, so no first action can be placed in time.")
         return TimelineSummary(figures, sentences)
@@ -346,7 +347,8 @@ def summarize(
     if len(per_document) > 1 and per_document.max() > 1:
         main_doc = per_document.idxmax()
         elsewhere = acted[acted["doc_id"] != main_doc]
-        sentences.append(f"{len(elsewhere)} of {len(acted)} first actions come from a document other than "
+        verb = "comes" if len(elsewhere) == 1 else "come"
+        sentences.append(f"{len(elsewhere)} of {len(acted)} first actions {verb} from a document other than "
                          f"`{main_doc}` (the one with most provincial statements).")
     by_region = acted.groupby("region_en")["first_date"].median().sort_values()
     if len(by_region) > 1:

@@ -23,6 +23,7 @@ described in ``data/WORDLISTS.md``. jieba's loading messages are silenced on imp
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import multiprocessing
@@ -144,6 +145,16 @@ def _dictionaries() -> tuple[tuple[str, str], ...]:
 # HMM, anything else is split into ASCII words/numbers and single other characters.
 _HAN_CHAR = re.compile("[\u4E00-\u9FD5]")
 _FINALSEG_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+# jieba's default block class (re_han_default): text outside it is cut character by character.
+_BLOCK_CLASS = "\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-"
+_JIEBA_BLOCK = re.compile(f"[{_BLOCK_CLASS}]+")
+# Characters rjieba reads as Han (CJK extensions, compatibility ideographs, U+9FD6-U+9FFF, 〇)
+# and jieba does not: jieba ends a block there, so the text is cut apart at them before rjieba.
+_RJIEBA_ONLY = re.compile("([\u3007\u3400-\u4DBF\u9FD6-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF])")
+_JIEBA_RUNS = re.compile(f"[{_BLOCK_CLASS}]+|\r\n|[^{_BLOCK_CLASS}]", re.S)
+
+
+_SERIAL = itertools.count()
 
 
 class RJiebaTokenizer:
@@ -157,22 +168,56 @@ class RJiebaTokenizer:
     def __init__(self) -> None:
         self._engine = rjieba.Jieba()
         self._splits: dict[str, list[str] | None] = {}
+        self.version = next(_SERIAL)  # unique, renewed by every added word (keys _segment's decisions)
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         """Add one dictionary entry (rjieba has no file loader)."""
         self._engine.add_word(word, freq, None)
         self._splits.clear()
+        self.version = next(_SERIAL)
 
     def _split(self, token: str) -> list[str] | None:
         """Return jieba's pieces for an rjieba token, or None when jieba keeps it whole."""
-        if len(token) < 2 or _HAN_CHAR.search(token) or self._engine.has_word(token):
+        if len(token) < 2:
+            return None
+        if not _JIEBA_BLOCK.fullmatch(token):
+            # Characters outside jieba's block class (CJK extensions, symbols, spaces) are single
+            # tokens for jieba ('\r\n' stays one); runs inside the class are segmented again.
+            pieces: list[str] = []
+            for run in _JIEBA_RUNS.findall(token):
+                pieces.extend(self.cut(run) if _JIEBA_BLOCK.fullmatch(run) else [run])
+            return pieces if pieces != [token] else None
+        if _HAN_CHAR.search(token) or self._engine.has_word(token):
             return None
         pieces = [piece for piece in _FINALSEG_SKIP.split(token) if piece]
         return pieces if pieces != [token] else None
 
+    def _engine_cut(self, text: str, hmm: bool) -> list[str]:
+        """Return rjieba's tokens, cut apart where jieba's blocks end but rjieba's do not."""
+        if not _RJIEBA_ONLY.search(text):
+            return self._engine.cut(text, hmm)
+        tokens: list[str] = []
+        for number, piece in enumerate(_RJIEBA_ONLY.split(text)):
+            if number % 2:
+                tokens.append(piece)  # outside jieba's block class: a token of its own
+            elif piece:
+                tokens.extend(self._engine.cut(piece, hmm))
+        return tokens
+
+    def raw_cut(self, text: str) -> list[str]:
+        """Return rjieba's own tokens (HMM on), before jieba's split of unknown non-Han runs."""
+        return self._engine_cut(text, True)
+
+    def pieces(self, token: str) -> list[str] | None:
+        """Return what jieba makes of one raw token: None when it keeps it whole, else the pieces."""
+        found = self._splits.get(token, False)
+        if found is False:
+            found = self._splits[token] = self._split(token)
+        return found
+
     def cut(self, text: str, HMM: bool = True) -> list[str]:  # noqa: N803 (jieba's spelling)
         """Return the tokens of a text, as jieba.Tokenizer.cut would give them."""
-        tokens = self._engine.cut(text, HMM)
+        tokens = self._engine_cut(text, HMM)
         if not HMM:
             return tokens
         splits, out = self._splits, []
@@ -241,9 +286,10 @@ def is_content_token(token: str, *, drop_political: bool = False) -> bool:
 # ---------------------------------------------------------------- one text
 
 
-# Per filter setting, the keep/drop decision already taken for each distinct token: a dict
-# lookup is several times cheaper than the regular expression (see benchmarks/tokenize.py).
-_DECISIONS: dict[tuple[frozenset[str], bool], dict[str, bool]] = {}
+# Per filter setting, the decision already taken for each distinct token: a dict lookup is
+# several times cheaper than the regular expression (see benchmarks/tokens.py). With rjieba the
+# decision also carries jieba's split of the token: True (keep), False (drop) or the kept pieces.
+_DECISIONS: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
 def _keeps(token: str, dropped: frozenset[str], keep_stopwords: bool) -> bool:
@@ -253,16 +299,34 @@ def _keeps(token: str, dropped: frozenset[str], keep_stopwords: bool) -> bool:
     return keep_stopwords or not _NON_CONTENT.fullmatch(token)
 
 
+def _decide(tokenizer: Any, token: str, dropped: frozenset[str], keep_stopwords: bool) -> Any:
+    """Return True (keep the token), False (drop it) or the tuple of jieba pieces of it to keep."""
+    pieces = tokenizer.pieces(token) if isinstance(tokenizer, RJiebaTokenizer) else None
+    if pieces is None:
+        return _keeps(token, dropped, keep_stopwords)
+    return tuple(piece for piece in pieces if _keeps(piece, dropped, keep_stopwords)) or False
+
+
 def _segment(tokenizer: Any, text: str, dropped: frozenset[str], keep_stopwords: bool) -> list[str]:
     """Return the segmenter's tokens for one text with the requested filters applied."""
-    decisions = _DECISIONS.setdefault((dropped, keep_stopwords), {})
-    kept = []
-    for token in tokenizer.cut(text):
+    if isinstance(tokenizer, RJiebaTokenizer):
+        key: tuple[Any, ...] = (tokenizer.version, dropped, keep_stopwords)
+        tokens = tokenizer.raw_cut(text)
+    else:
+        key, tokens = (dropped, keep_stopwords), tokenizer.cut(text)
+    decisions = _DECISIONS.get(key)
+    if decisions is None:
+        decisions = _DECISIONS[key] = {}
+    kept: list[str] = []
+    append = kept.append
+    for token in tokens:
         keep = decisions.get(token)
         if keep is None:
-            keep = decisions[token] = _keeps(token, dropped, keep_stopwords)
-        if keep:
-            kept.append(token)
+            keep = decisions[token] = _decide(tokenizer, token, dropped, keep_stopwords)
+        if keep is True:
+            append(token)
+        elif keep:
+            kept.extend(keep)
     return kept
 
 

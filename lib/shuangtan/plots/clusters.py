@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
-from scipy.cluster.hierarchy import dendrogram
 
-from ..clustering import SUBSAMPLE_FRACTION, ClusterResult
 from .colors import BASE_COLOR, PAIR_COLORS, cluster_colors
 from .core import grid_shape, term_bars, tile_map
 from .layout import blank_figure, log_axis, message_figure, new_figure
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the clustering module (scikit-learn, SciPy) loads only when a result exists
     from matplotlib.figure import Figure
+
+    from ..clustering import ClusterResult
 
 NOT_CLUSTERED = "No clustering was computed for this corpus."
 
@@ -81,6 +81,8 @@ def similarity_heatmap(result: ClusterResult) -> Figure:
     """Return the cosine similarity of every pair of provinces, ordered by the dendrogram drawn above it."""
     if (empty := _none(result)) is not None:
         return empty
+    from scipy.cluster.hierarchy import dendrogram
+
     palette = cluster_colors(result.k)
     order = result.dendrogram_order
     names = [result.provinces[i] for i in order]
@@ -150,6 +152,8 @@ def stability_chart(result: ClusterResult) -> Figure:
     """Return the ARI of KMeans under other seeds and on subsamples, with the KMeans-hierarchical agreement."""
     if (empty := _none(result)) is not None:
         return empty
+    from ..clustering import SUBSAMPLE_FRACTION
+
     runs = {"other seeds": result.seed_ari, f"{SUBSAMPLE_FRACTION:.0%} subsamples": result.subsample_ari}
     fig, ax = new_figure(8.0, 3.0)
     for y, values in enumerate(runs.values(), start=1):

@@ -15,6 +15,7 @@ from matplotlib.patches import Patch
 
 from .colors import REGION_COLORS, region_label
 from .core import tile_map
+from .terms import known_provinces
 from .layout import date_axis, draw_milestones, message_figure, new_figure, off_chart_note
 
 ECHO_COLORS = {"central": "#d6604d", "formula": "#4393c3", "own": "#e0e0e0"}
@@ -22,7 +23,7 @@ ECHO_COLORS = {"central": "#d6604d", "formula": "#4393c3", "own": "#e0e0e0"}
 
 def echo_map(by_province: pd.DataFrame, *, column: str = "echo_share", title: str | None = None) -> Figure:
     """Return a tile map of China coloured by each province's echo share (percent printed on each tile)."""
-    values = by_province.dropna(subset=[column]).set_index("province")[column] * 100
+    values = known_provinces(by_province.dropna(subset=[column]).set_index("province")[column] * 100)
     if values.empty:
         return message_figure("No provincial statement to measure.", title)
     fig, ax = new_figure(9, 6.5)

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from .colors import BASE_COLOR, category_colors
 from .core import contrast_wordcloud, grid_shape, show_wordcloud, term_bars, tile_map, wordcloud
+from ..places import resolve_province
 from .layout import message_figure, new_figure
 
 
@@ -60,10 +61,16 @@ def contrast_cloud(log_ratios: Mapping[str, float], sizes: Mapping[str, float], 
 
 
 def map_figure(values: pd.Series | Mapping[str, object], *, title: str, **options) -> Figure:
-    """Return a tile map of the provinces (options go to plots.tile_map)."""
+    """Return a tile map of the provinces (options go to plots.tile_map); keys that are no province are left out."""
     fig, ax = new_figure(9, 6.5)
-    tile_map(ax, values, title=title, **options)
+    tile_map(ax, known_provinces(values), title=title, **options)
     return fig
+
+
+def known_provinces(values: pd.Series | Mapping[str, object]) -> pd.Series:
+    """Return the values whose key names one of the 31 provinces (a city or an unknown name is dropped)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(dict(values))
+    return series[[resolve_province(str(key)) is not None for key in series.index]]
 
 
 def keyness_grid(key_terms: pd.DataFrame, *, order: Sequence[str], colors: Mapping[str, str] | None = None,

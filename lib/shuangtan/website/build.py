@@ -19,6 +19,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,6 +168,12 @@ def error_page(title: str, error: str, corpus: str) -> str:
     )
 
 
+def short_title(title: str) -> str:
+    """Return a title's part before its first colon or question mark (for previous/next links)."""
+    short = re.split(r"[:：?？]", title, maxsplit=1)[0].strip()
+    return short or title
+
+
 def swap_in(staging: Path, site: Path) -> None:
     """Replace the folder `site` by `staging` (two renames; the old site is removed afterwards)."""
     old = site.with_name(f".{site.name}.old-{os.getpid()}")
@@ -182,8 +189,11 @@ def build_site(
     out_dir: str | os.PathLike[str] | None = None,
     outputs: str | os.PathLike[str] | None = None,
     log: Callable[[str], None] = print,
+    jobs: int = 1,
 ) -> list[PageResult]:
     """Build the site of the publishable `notebooks` on one corpus into `out_dir` (default outputs/html); return one result per page.
+
+    `jobs` notebooks execute at the same time (each in its own kernel).
 
     Raises RenderError before anything is executed when the corpus folder is missing or empty.
     """
@@ -194,9 +204,9 @@ def build_site(
     label = corpus_label(folder)
     base = _digest(library_fingerprint(), folder_fingerprint(folder), sys.version)
     cache = outputs / "cache" / "site"
-    results: list[PageResult] = []
     entries: dict[str, Path] = {}
-    for notebook in pages:
+
+    def execute(notebook: Path) -> PageResult:
         started = time.perf_counter()
         result = PageResult(stem=notebook.stem, title=summarize(read_notebook(notebook), notebook.stem).title)
         try:
@@ -210,14 +220,18 @@ def build_site(
         result.seconds = time.perf_counter() - started
         log(f"{'reused  ' if result.reused else 'executed'} {notebook.name} ({result.seconds:.1f} s)"
             + ("" if result.ok else " FAILED"))
-        results.append(result)
+        return result
+
+    # Each notebook runs in its own kernel process; caches are written atomically, so kernels may share them.
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(pool.map(execute, pages))
 
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = site.with_name(f".{site.name}.staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        links = [Link(f"{r.stem}.html", r.title) for r in results]
+        links = [Link(f"{r.stem}.html", short_title(r.title)) for r in results]
         for position, (notebook, result) in enumerate(zip(pages, results)):
             neighbours = {"previous": links[position - 1] if position else None,
                           "next": links[position + 1] if position + 1 < len(links) else None}

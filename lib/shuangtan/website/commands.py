@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -44,6 +45,8 @@ def build_parser(prog: str = "shuangtan report") -> argparse.ArgumentParser:
     build_cmd.add_argument("--seeds", help="corpus folder (default: $SHUANGTAN_SEEDS, else seeds/ or the working directory)")
     build_cmd.add_argument("--out", help="site folder (default: <outputs>/html)")
     build_cmd.add_argument("--outputs", help="folder for generated files and caches (default: $SHUANGTAN_OUTPUTS or outputs/)")
+    build_cmd.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                           help="notebooks executed at the same time (default: 2, or 1 on one core)")
 
     render_cmd = commands.add_parser("render", help="execute one notebook and write its offline HTML page")
     render_cmd.add_argument("notebook")
@@ -76,7 +79,7 @@ def _build(args: argparse.Namespace) -> int:
     if not notebooks:
         raise RenderError("no notebooks given (outside a checkout, pass the .ipynb files)")
     started = time.perf_counter()
-    results = build_site(notebooks, seeds=args.seeds, out_dir=args.out, outputs=args.outputs)
+    results = build_site(notebooks, seeds=args.seeds, out_dir=args.out, outputs=args.outputs, jobs=args.jobs)
     failed = [r for r in results if not r.ok]
     for result in failed:
         print(f"error: {result.stem} failed:\n{result.error}", file=sys.stderr)
