@@ -17,7 +17,8 @@ For every size it prints, each measured in a fresh Python process with an empty 
 * load cold: ``corpus(folder)`` building the three tables (read, clean, statements, text reuse) and
   storing them as Parquet; reuse: the text-reuse stage alone (shared passages + reprints);
 * load warm: the same call in a new process, reading the Parquet cache (what a notebook does);
-* peak memory (max RSS) of the main process and of the largest worker;
+* peak memory (max RSS) of the main process and of the largest worker; CPU seconds of the main
+  process and of the workers (an estimate of the time on idle cores when the machine is busy);
 * tokenizing the statements with the default engine, cold (on-disk token cache empty) and warm;
 * growth exponents between consecutive sizes: log(time ratio) / log(character ratio).
 
@@ -232,7 +233,9 @@ def child_load(folder: str, outputs: str, full: bool) -> None:
     imports = time.perf_counter() - start
     start = time.perf_counter()
     tables = corpus(folder)
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {"load_s": time.perf_counter() - start, "imports_s": imports,
+              "cpu_main_s": me.ru_utime + me.ru_stime, "cpu_workers_s": kids.ru_utime + kids.ru_stime,
               "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
               "workers_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
     documents, speeches, quality = tables.documents, tables.speeches, tables.quality
@@ -376,6 +379,12 @@ def main(argv: list[str] | None = None) -> None:
               f"{row['load_s']:>7.1f} {row['reuse_s']:>7.2f} {row['warm_s']:>7.2f} {row['rss_mb']:>8.0f} "
               f"{row['workers_rss_mb']:>9.0f} {row['tokens_cold_s']:>10.2f} {row['tokens_warm_s']:>10.2f} "
               f"{row['tokens_chars'] / row['tokens_cold_s'] / 1e6:>8.2f}")
+    print()
+    print("CPU seconds of the cold load (imports included; less sensitive to other load than wall time):")
+    for row in rows:
+        serial = row["cpu_main_s"]
+        print(f"  {row['size']:>6,} docs: main process {serial:.1f} s + workers {row['cpu_workers_s']:.1f} s; "
+              f"on {os.cpu_count()} idle cores about {serial + row['cpu_workers_s'] / (os.cpu_count() or 1):.1f} s wall")
     print()
     for small, large in zip(rows, rows[1:]):
         pairs = [("cold load", "load_s"), ("reuse", "reuse_s"), ("warm load", "warm_s"), ("tokenizing", "tokens_cold_s")]

@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from shuangtan.clean import (HAN, Correction, apply_corrections, clean_document, clean_text, detect_script,
-                             find_mojibake, fullwidth_punctuation, html_to_text, load_corrections,
-                             looks_like_html, normalize_lines, readings, remove_boilerplate,
-                             remove_inner_spaces, remove_pinyin, remove_repeated_sentences, split_sentences,
-                             to_simplified)
+from shuangtan.clean import (clean_document, clean_text, fullwidth_punctuation, normalize_lines, readings,
+                             remove_boilerplate, remove_inner_spaces, remove_pinyin, remove_repeated_sentences,
+                             split_sentences)
+from shuangtan.han import HAN, detect_script, to_simplified
+from shuangtan.html_text import html_to_text, looks_like_html
+from shuangtan.repairs import Correction, apply_corrections, find_mojibake, load_corrections
 from shuangtan.files import read_csv_rows, read_document
 from shuangtan.paths import DEFAULT_SEEDS_DIR
 

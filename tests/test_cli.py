@@ -11,7 +11,8 @@ import sys
 import pandas as pd
 import pytest
 
-from shuangtan.cli import main, write_csv
+from shuangtan.cli import main
+from shuangtan.export import write_csv
 
 TABLES = ("documents.csv", "speeches.csv", "quality.csv")
 
@@ -37,6 +38,9 @@ def test_export_succeeds_quietly(exported):
     assert done.stderr == ""
     assert f"wrote {out / 'documents.csv'} (5 rows)" in done.stdout
     assert f"wrote {out / 'speeches.csv'} (35 rows)" in done.stdout
+    from shuangtan.cli import EXTRA_TABLES
+
+    assert sorted(p.stem for p in out.glob("*.csv")) == sorted({"documents", "speeches", "quality", *EXTRA_TABLES})
 
 
 @pytest.mark.parametrize("name", TABLES)

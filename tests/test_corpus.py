@@ -13,7 +13,7 @@ import opencc
 import pandas as pd
 import pytest
 
-from shuangtan.clean import HAN, variants
+from shuangtan.han import HAN, variants
 from shuangtan.corpus import (DOCUMENT_COLUMNS, QUALITY_COLUMNS, SPEECH_COLUMNS, build_corpus, load_documents,
                               load_speeches, quality_report)
 from shuangtan.reuse import shared_passages

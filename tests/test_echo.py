@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from shuangtan import echo
+from shuangtan import echo, echo_view
 
 
 def han(start: int, n: int) -> str:
@@ -90,7 +90,7 @@ def test_province_pooling_weighs_characters():
 def test_summary_names_most_and_least_echoing_with_figures():
     speeches = corpus(("p1", "北京", CENTRAL[:50] + OWN[:50]), ("p2", "上海", CENTRAL[:20] + OWN[:80]),
                       ("p3", "天津", OWN[:60]))
-    summary = echo.echo_summary(echo.echo_table(speeches, min_chars=10), n_central=1)
+    summary = echo_view.echo_summary(echo.echo_table(speeches, min_chars=10), n_central=1)
     text = summary.markdown()
     assert "Most echoing: 北京 (50.0%)" in text and "least echoing: 天津 (0.0%)" in text
     assert "nan" not in text.lower()
@@ -105,7 +105,7 @@ def test_summary_is_true_on_degenerate_corpora(speeches, expected):
     table = echo.echo_table(speeches)
     n_central = int((speeches["level"] == "central").sum())
     around = echo.echo_around_milestones(table)
-    text = echo.echo_summary(table, n_central, around=around).markdown()
+    text = echo_view.echo_summary(table, n_central, around=around).markdown()
     assert expected in text.lower()
     assert "nan" not in text.lower()
 
@@ -115,7 +115,7 @@ def test_empty_speeches_table():
     table = echo.echo_table(empty)
     assert table.empty and list(table.columns) == echo.TABLE_COLUMNS
     assert echo.echo_by_province(table).empty
-    assert echo.most_echoing_statement(table) is None
+    assert echo_view.most_echoing_statement(table) is None
 
 
 def test_milestones_compare_before_and_after():
@@ -131,7 +131,7 @@ def test_reading_view_marks_passages_and_escapes_corpus_text():
     text = "<script>alert(1)</script>" + CENTRAL[:30] + OWN[:20]
     speeches = corpus(("p1", "北京", text), central=CENTRAL + "<b>")
     spans = echo.echo_spans(speeches, min_chars=10)
-    view = echo.reading_view(speeches, "p1", spans)
+    view = echo_view.reading_view(speeches, "p1", spans)
     assert "<script>alert" not in view and "&lt;script&gt;alert(1)" in view
     assert f'">{CENTRAL[:30]}</mark>' in view  # the echoed passage, marked on both sides
     assert view.count("<mark") == 2

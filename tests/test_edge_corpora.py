@@ -175,6 +175,22 @@ def test_thousands_of_documents_aggregate(tmp_path_factory):
         assert not NOT_COMPUTED.search(sentence), sentence
 
 
+@pytest.mark.parametrize("name", ["seeds", "mini_corpus"])
+def test_summaries_of_the_seeds_and_the_mini_corpus(name, seeds_path):
+    folder = seeds_path if name == "seeds" else Path(__file__).resolve().parent / "fixtures" / "mini_corpus"
+    documents, speeches, quality = load_documents(folder), load_speeches(folder), quality_report(folder)
+    result = clustering.analyse(speeches, **FAST)
+    sentences = [*overview.summarize(documents, speeches, quality).sentences,
+                 *clustering.summarize(result, clustering.sensitivity_table(speeches, result, **FAST)).sentences,
+                 *timeline.summarize(speeches, occasion_names=occasion_labels()).sentences]
+    for sentence in sentences:
+        assert not NOT_COMPUTED.search(sentence), sentence
+        assert not any(fact in sentence for fact in SEED_ONLY), sentence
+    provinces = 31 if name == "seeds" else 4  # mini: 北京, 广东, 内蒙古 (compilation) and 山西 (report)
+    assert f"clusters of {provinces} provinces" in sentences[len(overview.summarize(documents, speeches, quality).sentences)]
+    assert any(s.startswith(f"**{provinces} of 31 provinces** have a dated statement") for s in sentences)
+
+
 # --------------------------------------------------------------------------- notebooks
 
 NOTEBOOK_RUNS = [("00-corpus-overview", "empty"), ("02-tfidf-clustering", "empty"), ("03-timeline", "empty"),

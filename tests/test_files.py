@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 
 from shuangtan.corpus import build_corpus, load_documents
-from shuangtan.files import (MAX_BYTES, decode_bytes, list_corpus_files, parse_published, published_date,
-                             read_document, skipped_files, split_front_matter)
+from shuangtan.decoding import decode_bytes
+from shuangtan.files import MAX_BYTES, list_corpus_files, read_document, skipped_files
+from shuangtan.front_matter import parse_published, published_date, split_front_matter
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Words that tell a researcher what to do; every error reason must contain one.
@@ -247,6 +248,39 @@ def test_list_corpus_files_skips_readme_hidden_and_data_files(tmp_path):
     assert [p.name for p in list_corpus_files(tmp_path)] == ["a.txt", "b.txt"]
 
 
+def test_notes_files_are_skipped_and_listed_with_a_reason(tmp_path):
+    names = ["doc.txt", "README.md", "SOURCES.md", "notes.txt", "NOTES_2021.md", "_draft.txt", ".DS_Store",
+             "metadata.csv", "corrections.csv", "userdict.txt", "with space.txt", "100%.txt", "a:b.txt", "$^$x.txt"]
+    for name in names:
+        (tmp_path / name).write_text("2021年9月14日，山东省委书记刘家义强调推进碳达峰。", encoding="utf-8")
+    listed = [p.name for p in list_corpus_files(tmp_path)]
+    assert listed == ["$^$x.txt", "100%.txt", "a:b.txt", "doc.txt", "with space.txt"]
+    skipped = dict((p.name, reason) for p, reason in skipped_files(tmp_path))
+    assert set(skipped) == set(names) - set(listed)
+    assert "README" in skipped["README.md"] and "'_'" in skipped["_draft.txt"] and "hidden" in skipped[".DS_Store"]
+    assert "metadata" in skipped["metadata.csv"] and "dictionary" in skipped["userdict.txt"]
+    assert all(read_document(tmp_path / name).error == "" for name in listed)
+    assert skipped_files(tmp_path / "missing") == []
+
+
+def test_links_leaving_the_folder_are_refused_with_a_reason(tmp_path):
+    corpus, outside = tmp_path / "corpus", tmp_path / "private"
+    corpus.mkdir()
+    outside.mkdir()
+    (outside / "id_rsa").write_text("SECRET", encoding="utf-8")
+    (corpus / "doc.txt").write_text("正文", encoding="utf-8")
+    (corpus / "key.txt").symlink_to(outside / "id_rsa")
+    (corpus / "chain.txt").symlink_to(corpus / "key.txt")  # inside link to a link leading out
+    (corpus / "alias.txt").symlink_to(corpus / "doc.txt")
+    (corpus / "loop.txt").symlink_to(corpus / "loop.txt")
+    for name in ("key.txt", "chain.txt"):
+        doc = read_document(corpus / name, folder=corpus)
+        assert "outside the corpus folder" in doc.error and doc.text == "" and "SECRET" not in doc.error
+        assert doc.sha1 == ""  # not even hashed
+    assert read_document(corpus / "alias.txt", folder=corpus).text == "正文"
+    assert "leads back to itself" in read_document(corpus / "loop.txt", folder=corpus).error
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "big5", "utf-16"])
 def test_decode_bytes_recovers_chinese_text_in_common_encodings(encoding):
     text = "實現碳達峰、碳中和是一場廣泛而深刻的經濟社會系統性變革。" if encoding == "big5" else \
@@ -380,3 +414,9 @@ def test_read_document_limits_are_configurable(tmp_path):
     assert read_document(path).error == ""
     assert "limit" in read_document(path, max_bytes=899).error
     assert read_document(path, max_bytes=900).error == ""
+
+
+@pytest.mark.parametrize("header", ["[" * 30000 + "]" * 30000, "a: " + "{" * 20000, "t: " + "[ " * 60, "- " * 30000 + "a"])
+def test_deeply_nested_front_matter_is_refused_cheaply(header):
+    fields, body, problem = split_front_matter("---\n" + header + "\n---\n正文")
+    assert fields == {} and body == "正文" and "levels deep" in problem

@@ -39,6 +39,7 @@ ERRORS = {"header_only": "front matter but no text"}
 # ok files whose reading is reported: (check, words of the message).
 NOTED = {
     "alias_bomb": ("front_matter", "aliases"),
+    "bad_date": ("front_matter", "hour must be in 0..23"),
     "list_title": ("front_matter", "'title' is a list"),
     "truncated_utf8": ("undecodable_bytes", "byte offset"),
     "stray_byte": ("undecodable_bytes", "byte offset 28;"),

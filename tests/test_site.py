@@ -267,3 +267,22 @@ def test_make_report_on_the_hostile_corpus(tmp_path):
     failed = [li.find("a")["href"] for li in index.select("li.failed")]
     assert done.returncode == (1 if failed else 0), done.stderr[-3000:]
     assert failed == [], f"pages failing on the hostile corpus: {failed}\n{done.stderr[-3000:]}"
+
+
+def test_papermill_resolves_a_relative_corpus_against_the_callers_folder(tmp_path):
+    pytest.importorskip("papermill")
+    caller = tmp_path / "caller"
+    (caller / "my corpus").mkdir(parents=True)
+    notebook = tmp_path / "elsewhere" / "01-p.ipynb"
+    notebook.parent.mkdir()
+    nbformat.write(new_notebook(cells=[
+        new_markdown_cell("# P\n\nPrints its corpus."),
+        new_code_cell("SEEDS_DIR = None", metadata={"tags": ["parameters"]}),
+        new_code_cell("from shuangtan.paths import seeds_dir\nprint(seeds_dir(SEEDS_DIR, must_exist=True))"),
+    ], metadata={"kernelspec": KERNELSPEC}), notebook)
+    out = tmp_path / "out.ipynb"
+    done = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "-p", "SEEDS_DIR", "my corpus",
+                           "-k", "python3"], cwd=caller, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    printed = [o.text for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", []) if "text" in o]
+    assert printed[-1].strip() == str(caller / "my corpus")

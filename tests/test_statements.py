@@ -12,7 +12,8 @@ import pickle
 import pandas as pd
 
 from shuangtan.corpus import build_corpus
-from shuangtan.statements import DOCUMENT_COLUMNS, QUALITY_COLUMNS, SPEECH_COLUMNS, Recorder
+from shuangtan.documents import DOCUMENT_COLUMNS, QUALITY_COLUMNS, Recorder
+from shuangtan.statements import SPEECH_COLUMNS
 
 
 def _corpus(tmp_path, documents: dict[str, str], metadata: str = ""):

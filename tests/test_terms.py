@@ -1,4 +1,4 @@
-"""Tests for shuangtan.terms: frequencies, keyness statistics, KWIC and collocations."""
+"""Tests for shuangtan.terms (frequencies, keyness), shuangtan.concordance (KWIC, collocations) and term_corpus."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency
 
-from shuangtan import terms
+from shuangtan import concordance, term_corpus, terms
 from shuangtan.tokens import tokenize
 
 
@@ -81,24 +81,24 @@ def test_frequency_helpers():
 
 def test_kwic_gives_context_and_marks_truncation():
     texts = pd.Series({"浙江": "要坚决遏制“两高”项目盲目发展，加快绿色制造体系建设。", "河南": "抑制“两高一危”。"})
-    lines = terms.kwic(texts, "两高", width=4)
+    lines = concordance.kwic(texts, "两高", width=4)
     assert list(lines.columns) == ["source", "left", "keyword", "right"]
     assert lines.to_dict("records")[0] == {"source": "浙江", "left": "…决遏制“", "keyword": "两高", "right": "”项目盲…"}
     assert lines["source"].tolist() == ["浙江", "河南"]
-    assert terms.kwic(texts, "碳汇").empty
-    assert len(terms.kwic(texts, "两高", limit=1)) == 1
+    assert concordance.kwic(texts, "碳汇").empty
+    assert len(concordance.kwic(texts, "两高", limit=1)) == 1
 
 
 def test_kwic_table_escapes_html():
-    lines = terms.kwic({"x": "前文<script>alert(1)</script>碳达峰后文"}, "碳达峰", width=30)
-    rendered = terms.kwic_table(lines, caption="<b>KWIC</b>").to_html()
+    lines = concordance.kwic({"x": "前文<script>alert(1)</script>碳达峰后文"}, "碳达峰", width=30)
+    rendered = concordance.kwic_table(lines, caption="<b>KWIC</b>").to_html()
     assert "<script>" not in rendered and "&lt;script&gt;" in rendered
     assert "&lt;b&gt;KWIC" in rendered
 
 
 def test_content_bigrams_do_not_jump_over_stopwords():
     tokens = tokenize("推进减污降碳和碳达峰，推进减污降碳", keep_stopwords=True)
-    pairs = terms.content_bigrams([tokens])
+    pairs = concordance.content_bigrams([tokens])
     assert pairs[("推进", "减污降碳")] == 2
     assert ("减污降碳", "碳达峰") not in pairs, "the pair is separated by 和"
 
@@ -107,17 +107,17 @@ def test_collocations_score_a_fixed_pair_highest():
     filler = [f"词{i}" for i in range(40)]
     lists = [["碳排放", "强度", *filler[i : i + 5]] for i in range(0, 35, 5)]
     lists += [["强度", "词1"], ["碳排放", "词2"]]
-    table = terms.collocations(lists, min_count=2)
+    table = concordance.collocations(lists, min_count=2)
     assert table["bigram"].iloc[0] == "碳排放强度"
     row = table.iloc[0]
-    n = sum(terms.content_bigrams(lists).values())
-    firsts = sum(c for (w1, _), c in terms.content_bigrams(lists).items() if w1 == "碳排放")
-    seconds = sum(c for (_, w2), c in terms.content_bigrams(lists).items() if w2 == "强度")
+    n = sum(concordance.content_bigrams(lists).values())
+    firsts = sum(c for (w1, _), c in concordance.content_bigrams(lists).items() if w1 == "碳排放")
+    seconds = sum(c for (_, w2), c in concordance.content_bigrams(lists).items() if w2 == "强度")
     o11 = row["count"]
     contingency = np.array([[o11, firsts - o11], [seconds - o11, n - firsts - seconds + o11]])
     assert row["log_likelihood"] == pytest.approx(chi2_contingency(contingency, correction=False, lambda_="log-likelihood")[0])
     assert row["pmi"] > 0
-    assert terms.collocations([["碳达峰"]]).empty
+    assert concordance.collocations([["碳达峰"]]).empty
 
 
 # ---------------------------------------------------------------- multiple testing, window collocates, KWIC, dispersion
@@ -155,7 +155,7 @@ def test_keyness_by_group_reports_rejected_terms():
 
 def test_window_collocates_by_hand():
     tokens = [["甲", "乙", "丙", "丁", "甲", "乙", "戊", "己"]]
-    table = terms.window_collocates(tokens, "甲", window=1, min_count=1, keep=lambda t: True).set_index("collocate")
+    table = concordance.window_collocates(tokens, "甲", window=1, min_count=1, keep=lambda t: True).set_index("collocate")
     # 甲 occurs twice; within one token: 乙 twice (right), 丁 once (left of the second 甲).
     assert table.loc["乙", "count"] == 2 and table.loc["丁", "count"] == 1
     assert table.loc["乙", "logdice"] == pytest.approx(14 + np.log2(2 * 2 / (2 + 2)))
@@ -167,7 +167,7 @@ def test_window_collocates_by_hand():
 
 
 def test_window_collocates_of_an_absent_node_is_empty():
-    assert terms.window_collocates([["甲", "乙"]], "无").empty
+    assert concordance.window_collocates([["甲", "乙"]], "无").empty
 
 
 def statements() -> pd.DataFrame:
@@ -177,25 +177,25 @@ def statements() -> pd.DataFrame:
 
 
 def test_kwic_lines_for_several_terms_and_a_regex():
-    lines = terms.kwic_lines(statements(), ["碳达峰", "碳中和"], width=4)
+    lines = concordance.kwic_lines(statements(), ["碳达峰", "碳中和"], width=4)
     assert lines["keyword"].tolist() == ["碳达峰", "碳中和"]
     assert lines["province"].tolist() == ["北京", "中央"] and lines["speech_id"].tolist() == ["s1", "s2"]
-    regex = terms.kwic_lines(statements(), r"碳(?:达峰|中和)", regex=True)
+    regex = concordance.kwic_lines(statements(), r"碳(?:达峰|中和)", regex=True)
     assert regex["keyword"].tolist() == ["碳达峰", "碳中和"]
 
 
 def test_kwic_lines_sort_by_context():
     frame = pd.DataFrame({"speech_id": ["a", "b"], "province": ["北京", "上海"], "date": pd.NaT,
                           "text": ["乙甲光伏丙", "丁甲光伏乙"]})
-    by_right = terms.kwic_lines(frame, "光伏", sort="right")
+    by_right = concordance.kwic_lines(frame, "光伏", sort="right")
     assert by_right["right"].tolist() == ["丙", "乙"]  # U+4E19 < U+4E59
-    by_left = terms.kwic_lines(frame, "光伏", sort="left")
+    by_left = concordance.kwic_lines(frame, "光伏", sort="left")
     # Left contexts read outward from the keyword: 甲乙 (a) and 甲丁 (b); 丁 U+4E01 < 乙 U+4E59.
     assert by_left["speech_id"].tolist() == ["b", "a"]
 
 
 def test_dispersion_positions_and_statements_without_terms():
-    table = terms.dispersion(statements(), ["光伏", "碳达峰"])
+    table = concordance.dispersion(statements(), ["光伏", "碳达峰"])
     found = table.dropna(subset=["term"])
     assert found["term"].tolist() == ["碳达峰", "光伏"]
     assert found["relative"].iloc[0] == pytest.approx(2 / 14)
@@ -216,9 +216,9 @@ def test_term_figures_draw_with_chinese_glyphs():
     figures = [
         plots.term_panels({"甲": pd.Series({"碳达峰": 3, "光伏": 1}), "空": pd.Series(dtype=float)}),
         plots.keyness_grid(keys, order=["北京", "上海"], colors={"北京": "#1b9e77"}),
-        plots.collocate_bars(terms.window_collocates(tokens, "推进", min_count=1), "推进"),
-        plots.collocate_bars(terms.window_collocates(tokens, "无此词"), "无此词"),
-        plots.dispersion_plot(terms.dispersion(frame, ["碳达峰", "光伏"])),
+        plots.collocate_bars(concordance.window_collocates(tokens, "推进", min_count=1), "推进"),
+        plots.collocate_bars(concordance.window_collocates(tokens, "无此词"), "无此词"),
+        plots.dispersion_plot(concordance.dispersion(frame, ["碳达峰", "光伏"])),
         plots.contrast_cloud({"光伏": 1.0, "风电": -1.0}, {"光伏": 3, "风电": 2}, labels=("中央", "省级")),
     ]
     for fig in figures:
@@ -231,16 +231,16 @@ def test_term_corpus_views_counts_and_summary():
     frame = statements().assign(level=["provincial", "central"], speaker=[None, None],
                                 duplicate_of=["", ""])
     frame = pd.concat([frame, frame.iloc[[0]].assign(speech_id="s3", duplicate_of="s1")], ignore_index=True)
-    corpus = terms.prepare_terms(frame)
+    corpus = term_corpus.prepare_terms(frame)
     assert corpus.speeches["speech_id"].tolist() == ["s1", "s2"]  # the reprint counts once
     assert corpus.speeches["group"].tolist() == ["北京", "中央"]
     by_level = corpus.counts_by("level")
     assert by_level["provincial"]["光伏"] == 1 and "光伏" not in by_level["central"]
     assert "光伏" not in corpus.counts_by("level", exclude={"光伏"})["provincial"]
-    overview = terms.level_overview(corpus).set_index("level")
+    overview = term_corpus.level_overview(corpus).set_index("level")
     assert overview.loc["provincial", "statements"] == 1
     key = terms.keyness_by_group(by_level, top=None, min_count=1)
-    summary = terms.terms_summary(corpus, level_key=key, province_key=key.iloc[0:0], collocates=pd.DataFrame(),
+    summary = term_corpus.terms_summary(corpus, level_key=key, province_key=key.iloc[0:0], collocates=pd.DataFrame(),
                                   node="能源", pairs=pd.DataFrame(), candidates=None)
     text = summary.markdown()
     assert "2 statements (1 central, 1 provincial from 1 province)" in text

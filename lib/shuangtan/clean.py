@@ -2,42 +2,47 @@
 
 :func:`clean_document` runs the steps in order and records, for each, how much it changed
 (:class:`StepCount`) and what it doubts (:class:`Doubt`, with a position). :func:`clean_text` is the
-same pipeline returning only the text. Steps, in order:
+same pipeline returning only the text. Every step is linear in the length of the text (no regex
+backtracks over a run it has already seen; HTML is walked once with lxml). Steps, in order:
 
+0. unicode repair (counted with ``t2s``): lone surrogates become U+FFFD (then reported as mojibake),
+   CJK compatibility ideographs and Kangxi radicals become the ordinary ideographs (NFKC: U+F900 → U+8C48 豈).
 1. ``mojibake``: spans of garbled characters are detected and reported (never dropped).
 2. ``corrections``: curated repairs from the corpus folder's ``corrections.csv`` are applied.
-3. ``html``: markup is parsed with an HTML parser; style/script/media elements and comments removed.
-4. ``pinyin``: annotations glued after a character, ``實(shí)``, are removed when the syllable is a
-   real reading of that character (pypinyin), whatever the romanisation style.
-5. ``t2s``: traditional to simplified with OpenCC, plus the variants in ``data/variants.csv``.
+3. ``html``: markup is parsed with lxml (libxml2); style/script/media elements and comments removed;
+   tag-like text left over (an article quoting ``<script>``) is made full-width so it is never markup.
+4. ``pinyin``: annotations after a character, ``實(shí)``, ``實 (shí)``, ``實（shí）``, are removed when
+   the syllable is a real reading of that character (pypinyin), whatever the romanisation style;
+   the step runs again with the tidy steps, which can uncover an annotation.
+5. ``t2s``: traditional to simplified with OpenCC, plus the variants OpenCC leaves in
+   ``data/variants.csv`` (each row with its source: Unihan, OpenCC regional tables, review).
 6. ``spacing`` and ``punctuation``: spaces inside Chinese text removed; ASCII , : ; ? ! next to
    Chinese turned full-width.
 7. ``boilerplate``: site and WeChat boilerplate from ``data/boilerplate.yaml`` removed.
 8. ``repeated_sentences`` / ``near_duplicate_sentences``: exact repeats of a sentence within the
    document, and a sentence that merely repeats the end of the one before it, removed.
+
+Steps 0–2 live in :mod:`shuangtan.repairs`, step 3 in :mod:`shuangtan.html_text`, the script helpers
+of step 5 in :mod:`shuangtan.han`; this module holds the other steps and the pipeline.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Sequence
 
-import opencc
 import yaml
-from lxml import etree
 from pypinyin import Style, pinyin
 
-from .files import common_han, read_csv_rows
+from .han import CJK_PUNCT, HAN, detect_script, t2s_converter, to_simplified
+from .html_text import html_to_text, looks_like_html
 from .paths import DATA_DIR
+from .repairs import Correction, Doubt, apply_corrections, find_mojibake, repair_unicode
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026\u2014\u00b7"
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Shortest sentence (characters) that is removed when repeated; shorter ones may repeat legitimately.
 MIN_REPEAT_CHARS = 10
 # Upper bound on rounds of the tidy steps (spacing … repeated sentences); two are almost always enough.
@@ -54,26 +59,6 @@ class StepCount:
 
 
 @dataclass
-class Doubt:
-    """Something a cleaning step doubts: a span, its position in that step's input, and why."""
-
-    check: str
-    position: int
-    span: str
-    message: str
-
-
-@dataclass
-class Correction:
-    """A curated repair: replace ``wrong`` by ``right`` in one document, with a note saying why."""
-
-    doc_id: str
-    wrong: str
-    right: str
-    note: str
-
-
-@dataclass
 class CleanResult:
     """The cleaned text, per-step counts, doubts, and fields captured on the way (e.g. source)."""
 
@@ -82,188 +67,6 @@ class CleanResult:
     doubts: list[Doubt] = field(default_factory=list)
     captured: dict[str, str] = field(default_factory=dict)
     script: str = "none"
-
-
-# --------------------------------------------------------------------------- unicode repair
-# Blocks whose characters NFKC maps to ordinary unified ideographs: CJK compatibility ideographs
-# (豈 U+F900 → 豈 U+8C48), their supplement, and Kangxi radicals (⽣ U+2F63 → 生) found in text copied from PDFs.
-_COMPATIBILITY_BLOCKS = ((0xF900, 0xFAFF), (0x2F800, 0x2FA1F), (0x2F00, 0x2FDF))
-
-
-@lru_cache(maxsize=1)
-def _compatibility_table() -> dict[int, str]:
-    """Return code point -> unified ideograph for every compatibility character NFKC maps to one character."""
-    table = {}
-    for first, last in _COMPATIBILITY_BLOCKS:
-        for cp in range(first, last + 1):
-            mapped = unicodedata.normalize("NFKC", chr(cp))
-            if mapped != chr(cp) and len(mapped) == 1:
-                table[cp] = mapped
-    return table
-
-
-def repair_unicode(text: str) -> tuple[str, int, int]:
-    """Return the text with lone surrogates replaced by U+FFFD and compatibility ideographs unified.
-
-    Both keep the length of the text (positions stay valid); returns (text, surrogates, ideographs).
-    """
-    text, surrogates = _SURROGATE.subn("\ufffd", text)
-    unified = text.translate(_compatibility_table())
-    changed = sum(a != b for a, b in zip(text, unified)) if unified != text else 0
-    return unified, surrogates, changed
-
-
-# --------------------------------------------------------------------------- mojibake
-_MOJIBAKE_ANCHOR = re.compile(
-    r"\ufffd|(?<![A-Za-z0-9/=&.%])\?(?=[a-z;:{}_\[\]])|[\u2500-\u257f](?=[" + HAN + r"])|(?<=[" + HAN + r"])[\u2500-\u257f]"
-    r"|[ÃÂâåæçè][\u0080-\u00bf€™‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜š›œžŸ]"
-)
-_ODD = re.compile(r"[?\ufffd\u2500-\u257fA-Za-z;:{}_\[\]\u00c0-\u024f\u0080-\u00bf)(]")
-
-
-def _is_odd(char: str) -> bool:
-    """Return True for characters that belong to a garbled span rather than to normal text."""
-    if _ODD.fullmatch(char):
-        return True
-    return bool(re.fullmatch(f"[{HAN}]", char)) and char not in common_han()
-
-
-def find_mojibake(text: str) -> list[Doubt]:
-    """Return the garbled spans in the text (replacement marks, stray '?', box drawing, Latin-1 garbage)."""
-    spans: list[tuple[int, int]] = []
-    tags = [(m.start(), m.end()) for m in re.finditer(r"<[^<>]*>", text)]
-    tag_starts = [a for a, _ in tags]
-    scanned = (0, 0)  # text[scanned[0]:scanned[1]] is known to be all odd (linear time on long garbled runs)
-    for match in _MOJIBAKE_ANCHOR.finditer(text):
-        start, end = match.start(), match.end()
-        inside = bisect.bisect_right(tag_starts, start) - 1
-        if inside >= 0 and start < tags[inside][1]:
-            continue  # URLs and attributes inside markup are not garbled text
-        floor = spans[-1][1] if spans else 0  # walking back past the previous span changes nothing
-        while start > floor and _is_odd(text[start - 1]) and text[start - 1] not in "()":
-            start -= 1
-        scan_from = end
-        if scanned[0] <= end <= scanned[1]:
-            scan_from, end = scanned
-        while end < len(text) and _is_odd(text[end]) and text[end] != "(":
-            end += 1
-        scanned = (scan_from, end)
-        if spans and start <= spans[-1][1] + 2:
-            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
-        else:
-            spans.append((start, end))
-    return [
-        Doubt("mojibake", start, text[start:end],
-              f"garbled characters in '…{text[max(0, start - 8):end + 8]}…': cannot be decoded back; "
-              "add a repair to corrections.csv if you know the original")
-        for start, end in spans
-    ]
-
-
-def apply_corrections(text: str, corrections: Iterable[Correction]) -> tuple[str, int, list[Doubt]]:
-    """Return the text with curated repairs applied, how many were applied, and those not found."""
-    applied, missing = 0, []
-    for fix in corrections:
-        hits = text.count(fix.wrong)
-        if hits:
-            text = text.replace(fix.wrong, fix.right)
-            applied += hits
-        else:
-            missing.append(Doubt("corrections", -1, fix.wrong,
-                                 "correction not applied: its 'wrong' text is not in the document (stale entry?)"))
-    return text, applied, missing
-
-
-def load_corrections(rows: Sequence[dict[str, str]]) -> dict[str, list[Correction]]:
-    """Return curated corrections grouped by document id from CSV rows (doc_id, wrong, right, note)."""
-    grouped: dict[str, list[Correction]] = {}
-    for row in rows:
-        if row.get("doc_id") and row.get("wrong"):
-            grouped.setdefault(row["doc_id"], []).append(
-                Correction(row["doc_id"], row["wrong"], row.get("right", ""), row.get("note", "")))
-    return grouped
-
-
-# --------------------------------------------------------------------------- HTML
-_STRUCTURE_TAGS = ("p", "div", "br", "span", "font", "section", "article", "li", "ul", "ol", "table",
-                   "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "a",
-                   "blockquote", "iframe", "style", "head", "body", "html", "script", "noscript", "img", "svg",
-                   "object", "embed", "form", "input", "button", "video", "audio", "title", "meta", "link")
-_HTML_TAG = re.compile(r"</?(?:" + "|".join(_STRUCTURE_TAGS) + r")\b[^<>]*>", re.I)
-_BLOCK_TAGS = ("p", "div", "section", "article", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-               "blockquote", "table", "ul", "ol")
-_DROP_TAGS = ("style", "script", "iframe", "noscript", "img", "video", "audio", "svg", "head", "button",
-              "form", "input", "object", "embed")
-
-
-def looks_like_html(text: str) -> bool:
-    """Return True when the text contains HTML structure tags (p, div, br, style …)."""
-    return _HTML_TAG.search(text) is not None
-
-
-# Any tag-like text left after parsing (an article quoting '<script>'): made full-width, never markup again.
-_MARKUP_LIKE = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
-_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);")
-_EXPLICIT_HEAD = re.compile(r"<head[\s>/]", re.I)
-
-
-def _parse_html(text: str) -> etree._Element | None:
-    """Return the root of the HTML parsed by libxml2 (lxml), or None when there is no element at all."""
-    parser = etree.HTMLParser(encoding="utf-8", recover=True, remove_comments=False, huge_tree=True,
-                              no_network=True)
-    try:
-        return etree.fromstring(_SURROGATE.sub("\ufffd", text).encode("utf-8"), parser)
-    except (etree.LxmlError, ValueError):
-        return None
-
-
-def html_to_text(text: str) -> tuple[str, Counter[str]]:
-    """Return the visible text of an HTML fragment and a count of what was removed, by kind.
-
-    One pass over the lxml tree (linear in the size of the page, whatever the number of tags):
-    comments and style/script/media elements are dropped with everything inside them, ``<br>`` and
-    block elements become line breaks.
-    """
-    removed: Counter[str] = Counter()
-    removed["entities"] = len(_ENTITY.findall(text))
-    root = _parse_html(text)
-    parts: list[str] = []
-    if root is not None:
-        outside = list(root.itersiblings(preceding=True))[::-1] + list(root.itersiblings())
-        outer_comments = sum(node.tag is etree.Comment for node in outside)  # comments before/after <html>
-        if outer_comments:
-            removed["comments"] += outer_comments
-        drop = set(_DROP_TAGS) if _EXPLICIT_HEAD.search(text) else set(_DROP_TAGS) - {"head"}
-        blocks = set(_BLOCK_TAGS)
-        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
-        for event, node in walker:
-            if event in ("comment", "pi"):
-                removed["comments"] += event == "comment"
-                parts.append(node.tail or "")
-                continue
-            tag = node.tag.lower() if isinstance(node.tag, str) else ""
-            if event == "start":
-                if tag in drop:
-                    for inner in node.iter():
-                        if isinstance(inner.tag, str) and inner.tag.lower() in _DROP_TAGS:
-                            removed[f"<{inner.tag.lower()}>"] += 1
-                        elif not isinstance(inner.tag, str) and inner.tag is etree.Comment:
-                            removed["comments"] += 1
-                    walker.skip_subtree()
-                    continue
-                if tag == "br" or tag in blocks:
-                    parts.append("\n")
-                parts.append(node.text or "")
-            else:
-                if tag in blocks:
-                    parts.append("\n")
-                parts.append(node.tail or "")
-    plain = "".join(parts)
-    # Text that itself reads like markup (an article quoting '<p>') must not be parsed again later.
-    plain, neutralised = _MARKUP_LIKE.subn(lambda m: "＜" + m.group(0)[1:-1] + "＞", plain)
-    if neutralised:
-        removed["markup-like text made full-width"] += neutralised
-    return plain, removed
 
 
 # --------------------------------------------------------------------------- pinyin annotations
@@ -310,7 +113,7 @@ def remove_pinyin(text: str) -> tuple[str, int, list[Doubt]]:
     def strip_run(match: re.Match[str]) -> str:
         nonlocal removed
         char, run = match.group(1), match.group(2)
-        simplified = _t2s_converter().convert(char)
+        simplified = t2s_converter().convert(char)
         kept = run
         for annotation in _ANNOTATION.finditer(run):
             if not _is_reading(annotation.group(1), char, simplified):
@@ -326,45 +129,6 @@ def remove_pinyin(text: str) -> tuple[str, int, list[Doubt]]:
         for m in _ANNOTATION.finditer(text) if _TONE_MARKS.search(m.group(1))
     ]
     return text, removed, doubts
-
-
-# --------------------------------------------------------------------------- script conversion
-@lru_cache(maxsize=1)
-def _t2s_converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def variants() -> dict[str, str]:
-    """Return the variant characters OpenCC misses, mapped to their simplified form."""
-    return {row["variant"]: row["simplified"] for row in read_csv_rows(DATA_DIR / "variants.csv")}
-
-
-def to_simplified(text: str) -> tuple[str, int]:
-    """Return the text in simplified characters and how many characters changed."""
-    converted = _t2s_converter().convert(text)
-    table = variants()
-    if table:
-        converted = converted.translate(str.maketrans(table))
-    if len(converted) == len(text):
-        changed = sum(a != b for a, b in zip(text, converted))
-    else:  # OpenCC never changes length for t2s, but do not count wrongly if it does
-        changed = abs(len(text) - len(converted)) + sum(a != b for a, b in zip(text, converted))
-    return converted, changed
-
-
-_NOT_HAN = re.compile(f"[^{HAN}]+")
-
-
-def detect_script(text: str) -> str:
-    """Return 'traditional', 'simplified' or 'none' (no Han characters) for a text as found."""
-    han = _NOT_HAN.sub("", text)  # one string, not a list of millions of one-character strings
-    if not han:
-        return "none"
-    _, changed = to_simplified(han)
-    return "traditional" if changed / len(han) > 0.05 else "simplified"
-
-
 # --------------------------------------------------------------------------- spacing and punctuation
 _SPACES = r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b]+"
 _CJKISH = f"[{HAN}{CJK_PUNCT}]"

@@ -7,6 +7,7 @@ Chinese text correctly, and cells that a spreadsheet would run as formulas start
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import sys
 from collections.abc import Sequence
@@ -15,13 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .display import write_table_csv as write_csv
 from .paths import CorpusNotFoundError, seeds_dir
 
 WRITTEN = """\
 what is written:
-  export    OUT/documents.csv, speeches.csv, quality.csv, clusters.csv, first_actions.csv
-            (UTF-8 with BOM, formula cells guarded); errors of unreadable files on stderr
+  export    OUT/documents.csv, speeches.csv, quality.csv, clusters.csv, first_actions.csv,
+            central_echo.csv, instruments.csv (UTF-8 with BOM, formula cells guarded);
+            errors of unreadable files on stderr
   report    the offline HTML site: see `shuangtan report --help`
             (index.html, one page per notebook, tables/*.csv, figures/*.png and *.svg)
 
@@ -30,34 +31,39 @@ directory; caches go to $SHUANGTAN_OUTPUTS, else outputs/ in a checkout or the u
 """
 
 
-def export(out_dir: Path, seeds: str | None = None) -> list[Path]:
-    """Write the corpus tables as CSV files into `out_dir`; return their paths.
+# Tables computed from the speeches table, written beside documents/speeches/quality: file stem → (module, function).
+EXTRA_TABLES = {
+    "clusters": ("shuangtan.clustering", "clusters_table"),
+    "first_actions": ("shuangtan.timeline", "first_actions"),
+    "central_echo": ("shuangtan.echo", "echo_table"),
+    "instruments": ("shuangtan.instruments", "instrument_matrix"),
+}
 
-    Uses ``shuangtan.export.write_tables`` when the library has it, else writes documents, speeches,
-    quality (and clusters, first_actions when available) here.
+
+def extra_tables(speeches: pd.DataFrame, problems: list[str]) -> dict[str, pd.DataFrame]:
+    """Return the analysis tables by file stem; a table that cannot be computed is left out and said in `problems`."""
+    tables = {}
+    for stem, (module, function) in EXTRA_TABLES.items():
+        if not importlib.util.find_spec(module):
+            continue
+        try:
+            tables[stem] = getattr(importlib.import_module(module), function)(speeches)
+        except Exception as error:  # noqa: BLE001 - one analysis never stops the export of the others
+            problems.append(f"{stem}.csv not written: {function} failed on this corpus: {type(error).__name__}: {error}")
+    return tables
+
+
+def export(out_dir: Path, seeds: str | None = None, problems: list[str] | None = None) -> list[Path]:
+    """Write documents, speeches, quality and the analysis tables (EXTRA_TABLES) as CSV into `out_dir`; return the paths.
+
+    Written by ``shuangtan.export.write_tables`` (UTF-8 with BOM, formula cells guarded). Tables that
+    could not be computed are listed in `problems`.
     """
     from .corpus import corpus
+    from .export import write_tables
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     tables = corpus(seeds)
-    if importlib.util.find_spec("shuangtan.export"):
-        from .export import write_tables
-
-        return list(write_tables(tables, out_dir))
-    written = [
-        write_csv(tables.documents, out_dir / "documents.csv"),
-        write_csv(tables.speeches, out_dir / "speeches.csv"),
-        write_csv(tables.quality, out_dir / "quality.csv"),
-    ]
-    if importlib.util.find_spec("shuangtan.clustering"):
-        from .clustering import clusters_table
-
-        written.append(write_csv(clusters_table(tables.speeches), out_dir / "clusters.csv"))
-    if importlib.util.find_spec("shuangtan.timeline"):
-        from .timeline import first_actions
-
-        written.append(write_csv(first_actions(tables.speeches), out_dir / "first_actions.csv"))
-    return written
+    return write_tables(tables, out_dir, extra=extra_tables(tables.speeches, problems if problems is not None else []))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CorpusNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    for path in export(args.out, str(folder)):
+    problems: list[str] = []
+    for path in export(args.out, str(folder), problems):
         rows = len(pd.read_csv(path, encoding="utf-8-sig"))
         print(f"wrote {path} ({rows} rows)")
     from .corpus import corpus
@@ -99,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors = corpus(str(folder)).documents.query("status == 'error'")
     for row in errors.itertuples():
         print(f"error: {row.path}: {row.error}", file=sys.stderr)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
     return 0
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from .files import published_date
+from .front_matter import published_date
 
 # Written-out numbers (一 … 三十一) for dates like 七月二十二日.
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -75,7 +75,7 @@ def _timestamp(year: int, month: int | None, day: int | None) -> pd.Timestamp | 
 def parse_date_text(value: Any) -> pd.Timestamp | None:
     """Return a publication date-time (naive, China local time) from front matter or a page header.
 
-    Front-matter values go through :func:`shuangtan.files.published_date` (ISO 8601, RFC 2822, a value
+    Front-matter values go through :func:`shuangtan.front_matter.published_date` (ISO 8601, RFC 2822, a value
     with an offset is converted to UTC+08:00). Header strings that carry more than the date
     (``2021年08月19日 19:15:00``, ``2022.02.22``) are read here. Returns None when nothing parses.
     """

@@ -2,7 +2,7 @@
 
 ``show_table(frame, name)`` displays a table the way a reader wants it (no 0-based index, blanks for
 missing values, Chinese left-aligned, headers in words, wide tables scrolling inside their box) and
-always writes the *whole* table as CSV (UTF-8 with BOM, cells guarded against formula injection).
+always writes the *whole* table as CSV (UTF-8 with BOM, cells guarded against formula injection by ``shuangtan.export``).
 ``show_figure(fig, name, alt)`` displays a matplotlib figure with alt text and saves it as PNG and SVG.
 
 Files go to ``<page files>/tables/<page>-<name>.csv`` and ``<page files>/figures/<page>-<name>.{png,svg}``
@@ -28,8 +28,6 @@ from pandas.io.formats.style import Styler
 
 from .paths import SITE_FILES_ENV, page_files_dir, page_stem
 
-# Cells a spreadsheet would run as a formula: guarded with a leading apostrophe (OWASP advice).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 LONG_TEXT = 160  # characters shown of a longer text cell (the CSV keeps all of it)
 SHORT_LABEL = 24  # a text column whose cells are all this short is never wrapped
 FIGURE_DPI = 150
@@ -59,26 +57,13 @@ def file_slug(name: str) -> str:
     return slug or "item"
 
 
-def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy whose text cells that a spreadsheet would run as formulas start with an apostrophe."""
-    guarded = frame.copy()
-    for position in range(guarded.shape[1]):  # by position: column names may repeat
-        values = guarded.iloc[:, position]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
-            guarded.isetitem(position, values.map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
-            ))
-    return guarded
-
-
 def write_table_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write the table as formula-guarded UTF-8-with-BOM CSV (dates as YYYY-MM-DD, no index); return the path."""
+    from .export import write_csv
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    guarded = guard_formulas(frame)
-    guarded.columns = [str(c) for c in guarded.columns]
-    guarded.to_csv(target, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d", lineterminator="\n")
-    return target
+    return write_csv(frame, target)
 
 
 def without_default_index(frame: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,8 @@ characters inside a passage shared with a central text (``central_share``), insi
 (``own_share``). Reprints (a non-empty ``duplicate_of`` column) count once. Shares are of the
 statement's characters, so a long statement and a short one weigh alike in the per-statement
 table; per province (:func:`echo_by_province`) and around milestones (:func:`echo_around_milestones`)
-shares are pooled over characters. :func:`echo_summary` states the findings in sentences.
+shares are pooled over characters. The reading view and the summary sentences are in
+:mod:`shuangtan.echo_view`.
 
 A shared passage says that two texts share wording, not who copied whom: a central text dated
 after a provincial statement can share a formula both took from an earlier central source. Read
@@ -23,10 +24,9 @@ be checked.
 
 from __future__ import annotations
 
-import html
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import pandas as pd
@@ -35,7 +35,6 @@ from .instruments import read_yaml
 from .paths import DATA_DIR
 from .places import provinces
 from .reuse import PassageIndex
-from .terms import Summary
 
 FORMULAS_FILE = DATA_DIR / "formulas.yaml"
 # Shortest passage (characters) counted as repeated from a central text: long enough that two
@@ -198,7 +197,7 @@ def echo_table(speeches: pd.DataFrame, *, spans: pd.DataFrame | None = None, min
     return table.reset_index(drop=True)
 
 
-def _pooled(frame: pd.DataFrame) -> pd.Series:
+def pooled_shares(frame: pd.DataFrame) -> pd.Series:
     """Return statements, characters and character-pooled shares of a group of echo rows."""
     chars = frame["n_chars"].sum()
     result = {"statements": len(frame), "characters": int(chars)}
@@ -213,7 +212,7 @@ def echo_by_province(table: pd.DataFrame) -> pd.DataFrame:
                "own_share"]
     if table.empty:
         return pd.DataFrame(columns=columns)
-    pooled = table.groupby("province").apply(_pooled, include_groups=False).reset_index()
+    pooled = table.groupby("province").apply(pooled_shares, include_groups=False).reset_index()
     regions = provinces().set_index("short_name")["region"]
     pooled["region"] = pooled["province"].map(regions)
     pooled[["statements", "characters"]] = pooled[["statements", "characters"]].astype(int)
@@ -234,7 +233,7 @@ def echo_around_milestones(table: pd.DataFrame, milestones: pd.DataFrame | None 
     dated = table.dropna(subset=["date"])
     rows = []
     for m in milestones.itertuples():
-        before, after = _pooled(dated[dated["date"] < m.date]), _pooled(dated[dated["date"] >= m.date])
+        before, after = pooled_shares(dated[dated["date"] < m.date]), pooled_shares(dated[dated["date"] >= m.date])
         rows.append({"key": m.key, "label": m.label, "date": m.date,
                      "n_before": int(before["statements"]), "echo_before": before["echo_share"],
                      "n_after": int(after["statements"]), "echo_after": after["echo_share"],
@@ -289,140 +288,3 @@ def own_sentences(speeches: pd.DataFrame, spans: pd.DataFrame, *, example_chars:
                      "own_example": longest if len(longest) <= example_chars else longest[:example_chars - 1] + "…"})
     columns = ["speech_id", "province", "date", "sentences", "own_sentences", "own_sentence_share", "own_example"]
     return pd.DataFrame(rows, columns=columns)
-
-
-# ---------------------------------------------------------------- reading view
-
-
-def _marked(text: str, intervals: Sequence[tuple[int, int, str, str]]) -> str:
-    """Return text HTML-escaped with <mark> around (start, end, css class, tooltip) intervals (no overlaps)."""
-    out, pos = [], 0
-    for start, end, css, tip in sorted(intervals):
-        if start < pos:
-            start = pos
-        if end <= start:
-            continue
-        out.append(html.escape(text[pos:start]))
-        out.append(f'<mark class="{css}" title="{html.escape(tip, quote=True)}">{html.escape(text[start:end])}</mark>')
-        pos = end
-    out.append(html.escape(text[pos:]))
-    return "".join(out).replace("\n", "<br>")
-
-
-_STYLE = ("<style>.echo-view{display:flex;gap:1.5em;align-items:flex-start}.echo-view>div{flex:1;"
-          "line-height:1.7}mark.echo-central{background:#fbb4ae}mark.echo-formula{background:#b3cde3}</style>")
-
-
-def reading_view(speeches: pd.DataFrame, speech_id: str, spans: pd.DataFrame, *, max_chars: int = 1500) -> str:
-    """Return HTML showing a provincial statement beside the central text it echoes most, passages marked.
-
-    Red marks passages shared with the central text, blue the standard formulas; everything from
-    the corpus is HTML-escaped. Texts longer than max_chars are cut (the cut is said).
-    """
-    rows = speeches.set_index("speech_id")
-    if speech_id not in rows.index:
-        raise KeyError(f"no statement {speech_id!r}")
-    text = str(rows.at[speech_id, "text"] or "")[:max_chars]
-    mine = spans[(spans["speech_id"] == speech_id) & (spans["start"] < len(text))]
-    marks = [(s, min(e, len(text)), f"echo-{k}", f"{k}: {src}") for s, e, k, src in
-             zip(mine["start"], mine["end"], mine["kind"], mine["source"])]
-    central = mine[mine["kind"] == "central"]
-    left_title = f"{rows.at[speech_id, 'province']} · {speech_id}"
-    if central.empty:
-        right = "<p><em>No passage of this statement is shared with a central text of the corpus.</em></p>"
-    else:
-        source = central.assign(n=central["end"] - central["start"]).groupby("source")["n"].sum().idxmax()
-        source_text = str(rows.at[source, "text"] or "")[:max_chars]
-        used = central[central["source"] == source]
-        source_marks = [(p, min(p + e - s, len(source_text)), "echo-central", f"in {speech_id}")
-                        for s, e, p in zip(used["start"], used["end"], used["source_pos"]) if p < len(source_text)]
-        right = f"<h4>{html.escape(f'central · {source}')}</h4><p>{_marked(source_text, source_marks)}</p>"
-    cut = "<p><em>(cut at {} characters)</em></p>".format(max_chars)
-    left = f"<h4>{html.escape(left_title)}</h4><p>{_marked(text, _non_overlapping(marks))}</p>"
-    if len(str(rows.at[speech_id, "text"] or "")) <= max_chars:
-        cut = ""
-    return f'{_STYLE}<div class="echo-view"><div>{left}{cut}</div><div>{right}</div></div>'
-
-
-def _non_overlapping(marks: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
-    """Return marks trimmed so that none overlaps an earlier one (formulas inside central passages stay red)."""
-    kept, reach = [], 0
-    for start, end, css, tip in sorted(marks, key=lambda m: (m[0], m[2] != "echo-central", -m[1])):
-        start = max(start, reach)
-        if end > start:
-            kept.append((start, end, css, tip))
-            reach = end
-    return kept
-
-
-def most_echoing_statement(table: pd.DataFrame) -> str | None:
-    """Return the speech_id of the statement with the highest central share (ties: longer, then id), or None."""
-    rows = table.dropna(subset=["central_share"])
-    rows = rows[rows["central_chars"] > 0]
-    if rows.empty:
-        rows = table[table["echo_chars"] > 0]
-    if rows.empty:
-        return None
-    order = rows.sort_values(["central_share", "echo_share", "n_chars", "speech_id"],
-                             ascending=[False, False, False, True])
-    return str(order["speech_id"].iloc[0])
-
-
-# ---------------------------------------------------------------- summary
-
-
-def _pct(value: float) -> str:
-    return f"{value:.1%}"
-
-
-def _names(frame: pd.DataFrame) -> str:
-    return ", ".join(f"{html.escape(str(r.province))} ({_pct(r.echo_share)})" for r in frame.itertuples())
-
-
-def _extreme(by_province: pd.DataFrame, n: int, *, highest: bool) -> pd.DataFrame:
-    """Return the n provinces with the highest (or lowest) echo share, plus any tied with the n-th."""
-    ordered = by_province.sort_values(["echo_share", "province"], ascending=[not highest, True])
-    cut = ordered["echo_share"].iloc[n - 1]
-    return ordered[ordered["echo_share"] >= cut] if highest else ordered[ordered["echo_share"] <= cut]
-
-
-def echo_summary(table: pd.DataFrame, n_central: int, *, around: pd.DataFrame | None = None, top: int = 3) -> Summary:
-    """Return the numbers and sentences of the echo analysis (true on any corpus, never a NaN sentence).
-
-    n_central is the number of central statements the provincial ones were compared with.
-    """
-    by_province = echo_by_province(table).dropna(subset=["echo_share"])
-    numbers: dict[str, object] = {"provincial statements": len(table), "central statements": n_central,
-                                  "provinces": len(by_province)}
-    sentences = []
-    if table.empty:
-        return Summary(numbers, ["The corpus holds no provincial statement, so there is no echo to measure."])
-    pooled = _pooled(table)
-    numbers.update({f"{k} (all provinces)": float(pooled[k]) for k in ("central_share", "formula_share", "echo_share")})
-    if n_central:
-        sentences.append(f"Over {len(table)} provincial statements, {_pct(pooled['central_share'])} of the characters "
-                         f"lie in passages shared with the {n_central} central statement(s) of the corpus and "
-                         f"{_pct(pooled['formula_share'])} in standard formulas; {_pct(pooled['own_share'])} "
-                         "is the provinces' own.")
-    else:
-        sentences.append(f"The corpus holds no central statement, so there is no central text to compare with; "
-                         f"{_pct(pooled['formula_share'])} of the provincial characters repeat standard formulas.")
-    if len(by_province) >= 2:
-        n = min(top, len(by_province) // 2) or 1
-        most, least = _extreme(by_province, n, highest=True), _extreme(by_province, n, highest=False)
-        numbers.update({"most echoing": ", ".join(most["province"]), "least echoing": ", ".join(least["province"])})
-        sentences.append(f"Most echoing: {_names(most)}; least echoing: {_names(least)} (share of characters in "
-                         "central passages or formulas, statements pooled per province).")
-    elif len(by_province) == 1:
-        sentences.append(f"Only one province has statements ({_names(by_province)}), so provinces cannot be compared.")
-    if around is not None and len(around):
-        comparable = around.dropna(subset=["change"])
-        if comparable.empty:
-            sentences.append("No milestone has dated statements on both sides, so echo before and after "
-                             "cannot be compared.")
-        else:
-            rises = int((comparable["change"] > 0).sum())
-            numbers["milestones where echo rises"] = rises
-            sentences.append(f"Echo is higher after than before {rises} of the {len(comparable)} national milestones "
-                             "with dated statements on both sides.")
-    return Summary(numbers, sentences)

@@ -3,7 +3,7 @@
 Facts a text does not state come from ``metadata.csv`` (doc_id, province, field, value, source_note);
 curated repairs of garbled spans from ``corrections.csv`` (doc_id, wrong, right, note). Both are read
 in any encoding a document may be in (UTF-8 with or without BOM, GBK as Excel writes it on Chinese
-Windows, UTF-16 as Excel's "Unicode text", Big5 …; see :func:`shuangtan.files.decode_bytes`), comma-
+Windows, UTF-16 as Excel's "Unicode text", Big5 …; see :func:`shuangtan.decoding.decode_bytes`), comma-
 or tab-separated, at most :data:`MAX_SIDECAR_BYTES` long. Every row that is not used is reported
 with the reason: :func:`read_metadata` returns the problems found in metadata.csv itself, and
 :func:`sidecar_problems` those that need the list of documents (corrections.csv and rows for
@@ -19,9 +19,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
-from .clean import load_corrections
-from .files import decode_bytes, published_date
+from .decoding import decode_bytes
+from .front_matter import published_date
 from .places import resolve_province
+from .repairs import load_corrections
 
 __all__ = ["ALLOWED_FIELDS", "MAX_SIDECAR_BYTES", "read_metadata", "read_corrections", "read_sidecar",
            "sidecar_problems", "normalise_year"]

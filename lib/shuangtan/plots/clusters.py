@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
+from ..places import provinces
 from .colors import BASE_COLOR, PAIR_COLORS, cluster_colors
 from .core import grid_shape, term_bars, tile_map
 from .layout import blank_figure, log_axis, message_figure, new_figure
@@ -116,7 +117,8 @@ def cluster_map(result: ClusterResult) -> Figure:
         return empty
     palette = cluster_colors(result.k)
     fig, ax = new_figure(9.0, 7.0)
-    tile_map(ax, {p: f"cluster {c}" for p, c in zip(result.provinces, result.labels)}, categorical=True,
+    known = set(provinces()["short_name"])  # a province name the tile grid lacks is left grey, not an error
+    tile_map(ax, {p: f"cluster {c}" for p, c in zip(result.provinces, result.labels) if p in known}, categorical=True,
              palette={f"cluster {c}": color for c, color in palette.items()},
              order=[f"cluster {c}" for c in range(1, result.k + 1)], legend_title="KMeans",
              missing_label="not clustered", title="聚类的地理分布 / clusters on a tile map of China")
