@@ -115,7 +115,6 @@ def test_committed_without_outputs(notebook_path):
     assert stripping_problems(notebook) == [], "run `make strip` before committing"
 
 
-@pytest.mark.xfail(reason="until `make strip` (shuangtan report strip) has set the kernel of every notebook", strict=False)
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_uses_the_project_kernel(notebook_path):
     assert kernelspec_problems(read_notebook(notebook_path)) == []

@@ -36,7 +36,6 @@ from functools import lru_cache
 from typing import Sequence
 
 import yaml
-from pypinyin import Style, pinyin
 
 from .han import CJK_PUNCT, HAN, detect_script, t2s_converter, to_simplified
 from .html_text import html_to_text, looks_like_html
@@ -85,6 +84,8 @@ def _unify(syllable: str) -> str:
 def readings(char: str) -> frozenset[str]:
     """Return every written form of every reading of a character (tone marks, numbers, plain, zhuyin)."""
     forms: set[str] = set()
+    from pypinyin import Style, pinyin  # imported on first use: its phrase dictionary costs ~0.3 s
+
     for style in (Style.TONE, Style.TONE3, Style.NORMAL, Style.BOPOMOFO):
         result = pinyin(char, style=style, heteronym=True, errors=lambda _: []) if char else []
         for item in result[0] if result else []:

@@ -287,16 +287,14 @@ class SharedPassages:
     boilerplate: int = 0
 
 
-def _mostly_boilerplate(prints: Fingerprints, capped_hashes: np.ndarray, text: int, start: int, length: int) -> bool:
+def _mostly_boilerplate(prints: Fingerprints, capped_hashes: set[int], text: int, start: int, length: int) -> bool:
     """Return True when at least half the fingerprints inside a passage occur in too many places."""
-    lo, hi = np.searchsorted(prints.texts, [text, text + 1])
-    positions = prints.positions[lo:hi]
-    first, last = np.searchsorted(positions, [start, start + length])
-    inside = prints.hashes[lo + first:lo + last]
-    if not len(inside) or not len(capped_hashes):
+    if not capped_hashes:
         return False
-    hits = np.count_nonzero(np.isin(inside, capped_hashes, assume_unique=False))
-    return hits * 2 >= len(inside)
+    lo, hi = np.searchsorted(prints.texts, [text, text + 1])
+    first, last = np.searchsorted(prints.positions[lo:hi], [start, start + length])
+    inside = prints.hashes[lo + first:lo + last].tolist()
+    return bool(inside) and sum(h in capped_hashes for h in inside) * 2 >= len(inside)
 
 
 def find_shared_passages(texts: dict[str, str], min_chars: int = MIN_SHARED_CHARS,
@@ -315,7 +313,7 @@ def find_shared_passages(texts: dict[str, str], min_chars: int = MIN_SHARED_CHAR
     index = _index(prints)
     candidates, capped = _candidate_pairs(index, max_postings)
     sizes = index.run_ends - index.run_starts
-    capped_hashes = index.hashes[index.run_starts[sizes > max_postings]]
+    capped_hashes = set(index.hashes[index.run_starts[sizes > max_postings]].tolist())
     runs = _scan_order(_matches(values, candidates, min_chars), min_chars)
     kept = [run for run in runs if not _mostly_boilerplate(prints, capped_hashes, run[0], run[1], run[4])]
     passages = [(ids[a], pa, ids[b], pb, length) for a, pa, b, pb, length in kept]
