@@ -36,7 +36,6 @@ import json
 import math
 import os
 import random
-import re
 import resource
 import subprocess
 import sys
@@ -324,7 +323,10 @@ def exponent(small: float, large: float, n_small: float, n_large: float) -> floa
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
-    parser.add_argument("--notebooks", action="store_true", help="also render every notebook against each corpus")
+    parser.add_argument("--notebooks", action="store_true",
+                        help="also render every notebook (and a floor notebook) against the seeds and each corpus")
+    parser.add_argument("--notebook-sizes", type=int, nargs="*", default=None,
+                        help="sizes whose notebooks are rendered (default: every size)")
     parser.add_argument("--keep", type=Path, help="generate the corpora into this folder and keep them")
     parser.add_argument("--child", nargs=3, metavar=("FOLDER", "OUTPUTS", "FULL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -364,7 +366,7 @@ def main(argv: list[str] | None = None) -> None:
         cold = run_child(["--child", str(folder), str(outputs), "1"])
         warm = run_child(["--child", str(folder), str(outputs), "0"])
         row = {"size": size, **cold, "warm_s": warm["load_s"], "warm_rss_mb": warm["rss_mb"]}
-        if args.notebooks:
+        if args.notebooks and (args.notebook_sizes is None or size in args.notebook_sizes):
             row["notebooks"] = time_notebooks(folder, outputs, Path(tempfile.mkdtemp(prefix="html-", dir=base)))
         rows.append(row)
         print(f"  {size:>6,} docs measured (load average {os.getloadavg()[0]:.2f})", flush=True)
@@ -399,13 +401,23 @@ def main(argv: list[str] | None = None) -> None:
         print(f"target 10k cold <= 60 s: {last['load_s']:.1f} s {'met' if last['load_s'] <= 60 else 'MISSED'}")
     print(f"target warm <= 2 s at {last['size']:,} docs: {last['warm_s']:.2f} s {'met' if last['warm_s'] <= 2 else 'MISSED'}")
     if args.notebooks:
+        from shuangtan.paths import DEFAULT_SEEDS_DIR
+
+        seeds_row = {"size": "seeds", "notebooks": time_notebooks(
+            DEFAULT_SEEDS_DIR, Path(tempfile.mkdtemp(prefix="outputs-seeds-", dir=base)),
+            Path(tempfile.mkdtemp(prefix="html-", dir=base)))}
         print()
-        for row in rows:
+        print("notebook render times (python -m " + renderer_module() + " render; cold corpus cache for the seeds, "
+              "warm for the synthetic corpora):")
+        for row in [seeds_row, *[r for r in rows if "notebooks" in r]]:
             floor = row["notebooks"].get("floor", float("nan"))
             parts = ", ".join(f"{name} {seconds:.1f} s ({seconds / floor:.2f}x)"
                               for name, seconds in row["notebooks"].items() if name != "floor")
             total = sum(v for k, v in row["notebooks"].items() if k != "floor")
-            print(f"{row['size']:,} docs: floor {floor:.1f} s; {parts}; sum {total:.1f} s")
+            n_pages = len(row["notebooks"]) - 1
+            label = row["size"] if isinstance(row["size"], str) else f"{row['size']:,} docs"
+            print(f"{label}: floor {floor:.1f} s; {parts}; sum {total:.1f} s = {total / (floor * n_pages):.2f}x "
+                  f"the summed floor ({n_pages} pages)")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     shutil.rmtree(snapshot, ignore_errors=True)
     if not args.keep:

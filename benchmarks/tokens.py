@@ -13,8 +13,10 @@ of UTF-8. It prints:
 * cold versus warm time of ``tokenize_corpus`` with the on-disk cache (a fresh temporary
   outputs folder, so the real cache is untouched).
 
-Targets (2-core machine): overhead <= 10 %, speed-up with 2 processes >= 1.8x, warm >= 20x
-faster than cold. Timings depend on the machine and its load; nothing here is a test.
+Targets (2-core machine): overhead <= 10 %; with jieba as the engine (SHUANGTAN_SEGMENTER=jieba)
+speed-up with 2 processes >= 1.8x and warm >= 20x faster than cold (rjieba is fast enough that
+neither pays much: those two lines are then informative). Timings depend on the machine and its
+load; nothing here is a test.
 """
 
 from __future__ import annotations
@@ -125,8 +127,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{label:<36}{value:>10}   target {target:<8} {'met' if met else 'MISSED'}")
 
     verdict(f"library overhead over raw {engine}", f"{overhead:+.1%}", "<= +10%", overhead <= 0.10)
-    verdict(f"speed-up with {args.processes} processes", f"{speedup:.2f}x", ">= 1.8x", speedup >= 1.8)
-    verdict("warm cache vs cold", f"{warm_gain:.0f}x", ">= 20x", warm_gain >= 20)
+    if engine == "jieba":
+        verdict(f"speed-up with {args.processes} processes", f"{speedup:.2f}x", ">= 1.8x", speedup >= 1.8)
+        verdict("warm cache vs cold", f"{warm_gain:.0f}x", ">= 20x", warm_gain >= 20)
+    else:  # rjieba: moving texts and tokens between processes costs about as much as segmenting them
+        print(f"{'speed-up with ' + str(args.processes) + ' processes':<36}{speedup:>9.2f}x   (informative: with "
+              f"{engine}, tokenize_corpus stays in one process below {tk.PARALLEL_MIN_CHARS_RJIEBA:,} characters)")
+        print(f"{'warm cache vs cold':<36}{warm_gain:>9.0f}x   (informative: the cache saves {engine} little)")
     print(f"{'same tokens in every run':<36}{identical!s:>10}")
     print(f"{engine + ' tokens == jieba tokens':<36}{engines_agree!s:>10}")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")

@@ -226,3 +226,17 @@ def test_analysis_figures_on_the_seeds_draw_every_glyph(seed_corpus):
             fig.canvas.draw()
             assert plots.missing_glyphs([t.get_text() for t in fig.findobj(matplotlib.text.Text)]) == []
     assert glyph_warnings(caught) == []
+
+
+def test_vocabulary_map_labels_do_not_overlap_on_the_seeds(seed_corpus):
+    """The 31 province names on the PCA map are all readable: no two label boxes overlap."""
+    from shuangtan import clustering
+    from shuangtan.plots.layout import overlapping_labels
+
+    result = clustering.analyse(seed_corpus.speeches, n_seeds=2, n_subsamples=2, n_null=2)
+    fig = plots.vocabulary_map(result)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_text() in set(result.provinces)]
+    assert len(labels) == len(result.provinces)
+    assert overlapping_labels(ax, labels) == []

@@ -31,6 +31,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import warnings
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -110,6 +111,20 @@ def file_digest(path: str | os.PathLike[str]) -> str:
     return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
 
 
+# path -> ((mtime_ns, size, inode), digest): a word list is read again only when its stat changes.
+_DIGESTS: dict[str, tuple[tuple[int, int, int], str]] = {}
+
+
+def quick_digest(path: str | os.PathLike[str]) -> str:
+    """Return file_digest(path), re-reading the file only when its size, time or inode changed."""
+    info = os.stat(path)
+    signature = (info.st_mtime_ns, info.st_size, info.st_ino)
+    known = _DIGESTS.get(str(path))
+    if known is None or known[0] != signature:
+        known = _DIGESTS[str(path)] = (signature, file_digest(path))
+    return known[1]
+
+
 def user_terms_path() -> Path:
     """Return the optional file of accepted terms, ``<outputs>/user_terms.txt`` (may not exist)."""
     return outputs_dir() / USER_TERMS_NAME
@@ -134,10 +149,10 @@ def engine_version(engine: str) -> str:
 
 def _dictionaries() -> tuple[tuple[str, str], ...]:
     """Return (path, digest) of the word lists added to the default dictionary, in loading order."""
-    specs = [(str(USERDICT_PATH), file_digest(USERDICT_PATH))]
+    specs = [(str(USERDICT_PATH), quick_digest(USERDICT_PATH))]
     extra = user_terms_path()
     if extra.is_file():
-        specs.append((str(extra), file_digest(extra)))
+        specs.append((str(extra), quick_digest(extra)))
     return tuple(specs)
 
 
@@ -265,22 +280,37 @@ def _wordset_for(path: str, digest: str) -> frozenset[str]:
 def stopwords(political: bool = False) -> frozenset[str]:
     """Return the general stopwords, or the political boilerplate list when political=True."""
     path = POLITICAL_STOPWORDS_PATH if political else STOPWORDS_PATH
-    return _wordset_for(str(path), file_digest(path))
+    return _wordset_for(str(path), quick_digest(path))
+
+
+@lru_cache(maxsize=16)
+def _drop_set_for(keep_stopwords: bool, drop_political: bool, general: frozenset[str],
+                  political: frozenset[str]) -> frozenset[str]:
+    """Return the words to drop (one object per setting and list content, so its hash is computed once)."""
+    dropped: frozenset[str] = frozenset() if keep_stopwords else general
+    return dropped | political if drop_political else dropped
 
 
 def _drop_set(keep_stopwords: bool, drop_political: bool) -> frozenset[str]:
     """Return the set of words to drop for these flags."""
-    dropped: frozenset[str] = frozenset() if keep_stopwords else stopwords()
-    if drop_political:
-        dropped = dropped | stopwords(political=True)
-    return dropped
+    political = stopwords(political=True) if drop_political else frozenset()
+    return _drop_set_for(keep_stopwords, drop_political, stopwords(), political)
+
+
+# drop_political -> (monotonic time, words to drop): is_content_token runs once per token in
+# analyses' loops; it looks at the word lists' files at most once a second.
+_HOT_DROP: dict[bool, tuple[float, frozenset[str]]] = {}
 
 
 def is_content_token(token: str, *, drop_political: bool = False) -> bool:
     """Return True if the token survives the default filters (not punctuation, number or stopword)."""
     if not token or token.isspace() or _NON_CONTENT.fullmatch(token):
         return False
-    return token not in _drop_set(False, drop_political)
+    now = time.monotonic()
+    entry = _HOT_DROP.get(drop_political)
+    if entry is None or now - entry[0] > 1.0:
+        entry = _HOT_DROP[drop_political] = (now, _drop_set(False, drop_political))
+    return token not in entry[1]
 
 
 # ---------------------------------------------------------------- one text

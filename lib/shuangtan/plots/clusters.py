@@ -15,7 +15,7 @@ from matplotlib.patches import Patch
 from ..places import provinces
 from .colors import BASE_COLOR, PAIR_COLORS, cluster_colors
 from .core import grid_shape, term_bars, tile_map
-from .layout import blank_figure, log_axis, message_figure, new_figure
+from .layout import blank_figure, log_axis, message_figure, new_figure, separate_labels
 
 if TYPE_CHECKING:  # the clustering module (scikit-learn, SciPy) loads only when a result exists
     from matplotlib.figure import Figure
@@ -67,8 +67,8 @@ def vocabulary_map(result: ClusterResult) -> Figure:
         rows = result.labels == c
         ax.scatter(result.coords[rows, 0], result.coords[rows, 1], s=sizes[rows], color=palette[c], alpha=0.8,
                    edgecolor="white", label=f"cluster {c} ({int(rows.sum())})")
-    for (x, y), name in zip(result.coords, result.provinces):
-        ax.annotate(name, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=9)
+    labels = [ax.text(x, y, name, fontsize=9) for (x, y), name in zip(result.coords, result.provinces)]
+    separate_labels(ax, labels)
     ax.axhline(0, color="#dddddd", lw=0.8, zorder=0)
     ax.axvline(0, color="#dddddd", lw=0.8, zorder=0)
     ax.set_xlabel(f"first component ({result.explained_variance[0]:.1%} of variance)")

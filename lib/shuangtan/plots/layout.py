@@ -118,3 +118,24 @@ def thin_labels(labels: Sequence[str], limit: int = MAX_LABELS) -> list[str]:
     """Return the labels with all but every n-th blanked, so at most ``limit`` are shown."""
     step = max(1, -(-len(labels) // limit))
     return [label if i % step == 0 else "" for i, label in enumerate(labels)]
+
+
+def separate_labels(ax: Axes, labels: Sequence) -> None:
+    """Move point labels apart so none overlaps another (adjustText, seeded, so layouts repeat exactly).
+
+    Each moved label gets a thin leader line to its point. Nothing is returned; the labels are moved in place.
+    """
+    if len(labels) < 2:
+        return
+    from adjustText import adjust_text
+
+    ax.figure.draw_without_rendering()  # adjustText measures the labels, so the layout must exist
+    adjust_text(list(labels), ax=ax, arrowprops=dict(arrowstyle="-", color="0.55", lw=0.5),
+                expand=(1.15, 1.3), ensure_inside_axes=True)
+
+
+def overlapping_labels(ax: Axes, labels: Sequence) -> list[tuple[str, str]]:
+    """Return the pairs of labels whose drawn boxes overlap (empty when every label is readable)."""
+    renderer = ax.figure._get_renderer()  # works for figures detached from pyplot too
+    boxes = [(label.get_text(), label.get_window_extent(renderer)) for label in labels]
+    return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
