@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from shuangtan import corpus as corpus_module
+from shuangtan import corpus_build as corpus_module
 from shuangtan import executor
 from shuangtan.corpus import build_corpus
 

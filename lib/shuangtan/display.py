@@ -191,14 +191,48 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+def tight_bbox(fig: Any, dpi: float = FIGURE_DPI) -> Any:
+    """Return the figure's padded tight bounding box in inches, laid out (layout engine run once) at ``dpi``.
+
+    This is what ``savefig(bbox_inches="tight")`` computes before every save; computing it once lets
+    the PNG and the SVG share one layout instead of drawing the figure four times.
+    """
+    import matplotlib
+
+    screen_dpi = fig.dpi
+    fig.dpi = dpi
+    try:
+        engine = fig.get_layout_engine()
+        if engine is None:
+            fig.draw_without_rendering()  # places every text
+        else:
+            engine.execute(fig)  # places the axes; their text is measured on the way
+        bbox = fig.get_tightbbox()
+    finally:
+        fig.dpi = screen_dpi
+    pad = matplotlib.rcParams["savefig.pad_inches"]
+    return bbox.padded(pad, pad)
+
+
 def save_figure(fig: Any, png_path: Path, svg_path: Path) -> bytes:
-    """Save the figure as PNG and SVG without dates or random ids; return the PNG bytes."""
+    """Save the figure as PNG and SVG without dates or random ids; return the PNG bytes.
+
+    The layout and the tight bounding box are computed once (at the PNG's dpi) and shared by both files.
+    """
     import matplotlib
 
     png_path.parent.mkdir(parents=True, exist_ok=True)
-    with matplotlib.rc_context({"svg.hashsalt": "shuangtan", "svg.fonttype": "path"}):
-        fig.savefig(png_path, format="png", dpi=FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
-        fig.savefig(svg_path, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    no_layout = {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    with matplotlib.rc_context({"svg.hashsalt": "shuangtan", "svg.fonttype": "path", **no_layout}):
+        bbox = tight_bbox(fig)
+        engine = fig.get_layout_engine()
+        fig.set_layout_engine(None)  # laid out above: saving must neither move anything nor draw it twice
+        try:
+            fig.savefig(png_path, format="png", dpi=FIGURE_DPI, bbox_inches=bbox, metadata={"Software": None})
+            fig.savefig(svg_path, format="svg", bbox_inches=bbox, metadata={"Date": None, "Creator": None})
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
     return png_path.read_bytes()
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2, false_discovery_control
+from scipy.special import chdtrc
 
 KEYNESS_METHODS = ("log_likelihood", "chi_square")
 CORRECTIONS = ("fdr_bh", "bonferroni", "none")
@@ -164,7 +164,7 @@ def keyness(
             "reference_per_10k": b / total_b * 10_000,
             "log_ratio": log_ratio(a, b, total_a, total_b),
             "statistic": statistic,
-            "p_value": chi2.sf(statistic, df=1),
+            "p_value": chi2_sf(statistic),
         }
     )
     tested = (table["target"] >= min_count) | (table["reference"] >= min_count)
@@ -193,7 +193,34 @@ def adjust_p(p_values: Sequence[float] | np.ndarray, correction: str = "fdr_bh")
         return p.copy()
     if correction == "bonferroni":
         return np.minimum(p * p.size, 1.0)
-    return false_discovery_control(p, method="bh")
+    return benjamini_hochberg(p)
+
+
+def chi2_sf(statistic: np.ndarray) -> np.ndarray:
+    """Return the upper-tail probability of a chi-square with 1 degree of freedom (``scipy.stats.chi2.sf(x, 1)``).
+
+    The same function (``scipy.special.chdtrc``) scipy.stats calls, without importing scipy.stats (a
+    second at kernel start); values at or below 0 give 1, NaN stays NaN.
+    """
+    statistic = np.asarray(statistic, dtype=float)
+    return chdtrc(1.0, np.maximum(statistic, 0.0))
+
+
+def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
+    """Return Benjamini–Hochberg adjusted p-values, the steps of ``scipy.stats.false_discovery_control(method="bh")``.
+
+    Sort, multiply the i-th smallest by m / i, take the running minimum from the largest down, put
+    back in the input order, clip to [0, 1].
+    """
+    p = np.asarray(p_values, dtype=float)
+    if p.size <= 1:
+        return p.copy()
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * (p.size / np.arange(1, p.size + 1, dtype=float))
+    np.minimum.accumulate(ranked[::-1], out=ranked[::-1])
+    adjusted = np.empty_like(ranked)
+    adjusted[order] = ranked
+    return np.clip(adjusted, 0.0, 1.0)
 
 
 def keyness_by_group(

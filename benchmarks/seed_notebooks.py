@@ -1,0 +1,73 @@
+"""Time every notebook against the seeds next to the floor notebook (imports the stack, draws one Chinese chart).
+
+Run:  .venv/bin/python benchmarks/seed_notebooks.py [NAME-PREFIX ...]
+
+Prints, per notebook, wall seconds and CPU seconds (renderer + kernel, from the children's rusage)
+and both ratios to the floor (target <= 1.5x), then the sums against the summed floor (target
+<= 1.3x), with the machine's load average: on a busy machine the CPU ratio is the steadier one.
+The corpus cache starts cold (a fresh outputs folder, first notebook first), as in ``make report``.
+The floor is rendered first and last; the faster run counts (the first kernel also pays for cold
+file caches). Optional prefixes (``01 02``) render only those notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scale import FLOOR_NOTEBOOK, PYTHON, ROOT, renderer_module  # noqa: E402
+
+
+def render(notebook: Path, work: Path, outputs: Path, seeds: Path) -> tuple[float, float]:
+    """Return (wall seconds, CPU seconds) to render one notebook; NaN when it fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    completed = subprocess.run([PYTHON, "-m", renderer_module(), "render", str(notebook),
+                                str(work / f"{notebook.stem}.html"), "--seeds", str(seeds)],
+                               capture_output=True, text=True, env={**os.environ, "SHUANGTAN_OUTPUTS": str(outputs)},
+                               check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if completed.returncode != 0:
+        print(f"  {notebook.name} failed: {completed.stderr.strip().splitlines()[-1:]}")
+        return float("nan"), float("nan")
+    return wall, cpu
+
+
+def main(argv: list[str]) -> None:
+    """Render the floor, the (selected) notebooks and the floor again; print the timings and ratios."""
+    from shuangtan.paths import DEFAULT_SEEDS_DIR
+
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    if argv:
+        notebooks = [n for n in notebooks if n.name.startswith(tuple(argv))]
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="seed-notebooks-") as base:
+        work, outputs = Path(base), Path(base) / "outputs"
+        floor_path = work / "floor.ipynb"
+        floor_path.write_text(json.dumps(FLOOR_NOTEBOOK), encoding="utf-8")
+        floors = [render(floor_path, work, outputs, DEFAULT_SEEDS_DIR)]
+        times = {n.stem: render(n, work, outputs, DEFAULT_SEEDS_DIR) for n in notebooks}
+        floors.append(render(floor_path, work, outputs, DEFAULT_SEEDS_DIR))
+    floor_wall, floor_cpu = min(f[0] for f in floors), min(f[1] for f in floors)
+    print(f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
+          f"floor {floor_wall:.1f} s wall, {floor_cpu:.1f} s CPU")
+    for name, (wall, cpu) in times.items():
+        flag = "" if wall <= 1.5 * floor_wall else "  (wall over 1.5x)"
+        print(f"  {name:<24} {wall:5.1f} s {wall / floor_wall:.2f}x   CPU {cpu:5.1f} s {cpu / floor_cpu:.2f}x{flag}")
+    wall_sum, cpu_sum, n = sum(t[0] for t in times.values()), sum(t[1] for t in times.values()), len(times)
+    print(f"  sum {wall_sum:.1f} s = {wall_sum / (floor_wall * n):.2f}x the summed floor; "
+          f"CPU {cpu_sum:.1f} s = {cpu_sum / (floor_cpu * n):.2f}x ({n} pages)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
