@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 from shuangtan.paths import DEFAULT_SEEDS_DIR, NOTEBOOKS_DIR
 from shuangtan.website.build import PageResult, build_site, publishable
 from shuangtan.website.execute import output_problems, read_notebook
-from shuangtan.website.index import notebook_summary, summarize
+from shuangtan.website.outline import notebook_summary, summarize
 from shuangtan.website.page import external_resources
 from shuangtan.website.strip import kernelspec_problems, stripping_problems
 

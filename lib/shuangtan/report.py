@@ -10,7 +10,8 @@ import sys
 from .website.build import build_site, publishable
 from .website.commands import main
 from .website.execute import RenderError, execute_notebook, output_problems, read_notebook
-from .website.index import NotebookSummary, corpus_label, notebook_summary, summarize, write_index
+from .website.index import NotebookSummary, corpus_label, notebook_summary, write_index
+from .website.outline import summarize
 from .website.page import external_resources, notebook_to_html, render, write_page
 from .website.screenshot import screenshot
 from .website.strip import strip_file, strip_notebook, stripping_problems

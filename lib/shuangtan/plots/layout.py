@@ -36,7 +36,13 @@ def new_figure(width: float = PAGE_WIDTH, height: float = 5.0, **subplots) -> tu
 
 
 def blank_figure(width: float = PAGE_WIDTH, height: float = 5.0) -> Figure:
-    """Return a figure without axes, with constrained layout, detached from pyplot (see new_figure)."""
+    """Return a figure without axes, with constrained layout, detached from pyplot (see new_figure).
+
+    The project's Chinese font is made the default first, so a figure shows real glyphs whoever calls it.
+    """
+    from .core import use_chinese_font  # core imports this module's neighbours, not this one: no cycle
+
+    use_chinese_font()
     fig = plt.figure(figsize=(width, height), layout="constrained")
     plt.close(fig)
     return fig

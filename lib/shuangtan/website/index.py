@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbformat import NotebookNode
 
 from ..paths import DATA_DIR, seeds_dir
-from .execute import read_notebook
+from .outline import NotebookSummary, notebook_summary  # noqa: F401 (NotebookSummary is re-exported)
 from .page import write_text_atomically
 
 INDEX_TEMPLATE = DATA_DIR / "report_index.html.j2"
-
-
-@dataclass(frozen=True)
-class NotebookSummary:
-    """Title and overview paragraph of one notebook, as shown on the landing page."""
-
-    stem: str
-    title: str
-    overview: str
 
 
 @dataclass(frozen=True)
@@ -38,32 +27,6 @@ class IndexEntry:
     @property
     def stem(self) -> str:
         return self.summary.stem
-
-
-def markdown_to_plain(text: str) -> str:
-    """Return markdown inline text as plain text (links keep their label; emphasis and code marks go)."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(\*\*|__|\*|`)", "", text)
-    return " ".join(text.split())
-
-
-def summarize(notebook: NotebookNode, stem: str) -> NotebookSummary:
-    """Return the notebook's H1 (its first level-1 markdown heading) and the first paragraph after it."""
-    markdown = "\n\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-    blocks = [block.strip() for block in re.split(r"\n\s*\n", markdown) if block.strip()]
-    for position, block in enumerate(blocks):
-        first_line, _, rest = block.partition("\n")
-        if first_line.startswith("# "):
-            following = [rest.strip()] if rest.strip() else []
-            following += [b for b in blocks[position + 1 :] if not b.startswith("#")][:1]
-            overview = markdown_to_plain(following[0]) if following else ""
-            return NotebookSummary(stem=stem, title=markdown_to_plain(first_line[2:]), overview=overview)
-    return NotebookSummary(stem=stem, title=stem, overview="")
-
-
-def notebook_summary(path: str | os.PathLike[str]) -> NotebookSummary:
-    """Return the title and overview of the notebook file at `path`."""
-    return summarize(read_notebook(path), Path(path).stem)
 
 
 def corpus_label(seeds: str | os.PathLike[str] | None = None) -> str:

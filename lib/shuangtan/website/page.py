@@ -158,7 +158,7 @@ def write_page(
     Raises RenderError, writing nothing, when the notebook shows a warning or an error, or when
     the page would load anything from the network.
     """
-    from .index import summarize
+    from .outline import summarize
 
     problems = output_problems(notebook)
     if problems:
