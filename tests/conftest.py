@@ -6,13 +6,23 @@ notebooks) does not change what these tests check.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from shuangtan.paths import DEFAULT_SEEDS_DIR
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+
+
+def fixture_script(name: str) -> ModuleType:
+    """Return the fixture generator script tests/fixtures/<name>.py loaded as a module."""
+    spec = importlib.util.spec_from_file_location(name, FIXTURES_DIR / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

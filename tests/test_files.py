@@ -7,7 +7,6 @@ The folder tests/fixtures/bad_input/ is committed (written by tests/fixtures/mak
 from __future__ import annotations
 
 import codecs
-import importlib.util
 import os
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from conftest import fixture_script
 
 from shuangtan.corpus import build_corpus, load_documents
 from shuangtan.decoding import decode_bytes
@@ -44,10 +45,7 @@ LOAD_CHECKS = {"load", "encoding", "bom", "line_endings", "front_matter", "unkno
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("make_bad_input", FIXTURES / "make_bad_input.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return fixture_script("make_bad_input")
 
 
 @pytest.fixture(scope="module")

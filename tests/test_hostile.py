@@ -9,13 +9,14 @@ link leading out of the folder, a name with ':', 70 KB of front matter, a 10 MB 
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from conftest import fixture_script
 
 from shuangtan.corpus import build_corpus
 from shuangtan.export import write_tables
@@ -53,10 +54,7 @@ NOTED = {
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("make_hostile", FIXTURES / "make_hostile.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return fixture_script("make_hostile")
 
 
 @pytest.fixture(scope="module")

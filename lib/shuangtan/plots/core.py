@@ -9,8 +9,7 @@ once at the top of a notebook. ``tile_map`` draws the tile-grid map of the 31 pr
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -97,43 +96,12 @@ def wordcloud(frequencies: Mapping[str, float], *, color_by: Mapping[str, str] |
     if color_by is not None:
         colours = dict(color_by)
         options["color_func"] = lambda word, **_: colours.get(word, "#7f7f7f")
-    with fonts_loaded_once():
-        return WordCloud(**options).generate_from_frequencies(frequencies)
-
-
-@contextmanager
-def fonts_loaded_once() -> Iterator[None]:
-    """Within the block, WordCloud opens each (font file, size) once instead of once per word it tries.
-
-    WordCloud calls ``PIL.ImageFont.truetype`` for every size it tries for every word (hundreds of
-    parses of the 8 MB Chinese font per cloud); the same font object at the same size draws the same
-    pixels, so the cloud is unchanged. Fonts are kept only for the block.
-    """
-    import types
-
-    import wordcloud.wordcloud as module
-
-    original = module.ImageFont
-    loaded: dict[tuple, Any] = {}
-
-    def truetype(font: Any, size: int, *args: Any, **kwargs: Any) -> Any:
-        key = (str(font), size, args, tuple(sorted(kwargs.items())))
-        if key not in loaded:
-            loaded[key] = original.truetype(font, size, *args, **kwargs)
-        return loaded[key]
-
-    module.ImageFont = types.SimpleNamespace(truetype=truetype, TransposedFont=original.TransposedFont)
-    try:
-        yield
-    finally:
-        module.ImageFont = original
+    return WordCloud(**options).generate_from_frequencies(frequencies)
 
 
 def show_wordcloud(ax: Axes, cloud: WordCloud, title: str | None = None) -> Axes:
     """Draw a word cloud on an axes without ticks and return the axes."""
-    with fonts_loaded_once():
-        pixels = cloud.to_array()
-    ax.imshow(pixels, interpolation="bilinear")
+    ax.imshow(cloud.to_array(), interpolation="bilinear")
     ax.set_axis_off()
     if title:
         ax.set_title(title)
