@@ -23,15 +23,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import FLOOR_NOTEBOOK, PYTHON, ROOT, renderer_module  # noqa: E402
+from scale import FLOOR_NOTEBOOK, PYTHON, ROOT  # noqa: E402
+
+# What `shuangtan report render NOTEBOOK OUT --seeds DIR` runs, without loading the rest of the command line.
+RENDER = "import sys; from shuangtan.website.page import render; render(sys.argv[1], sys.argv[2], seeds=sys.argv[3])"
 
 
 def render(notebook: Path, work: Path, outputs: Path, seeds: Path) -> tuple[float, float]:
     """Return (wall seconds, CPU seconds) to render one notebook; NaN when it fails."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    completed = subprocess.run([PYTHON, "-m", renderer_module(), "render", str(notebook),
-                                str(work / f"{notebook.stem}.html"), "--seeds", str(seeds)],
+    completed = subprocess.run([PYTHON, "-c", RENDER, str(notebook), str(work / f"{notebook.stem}.html"), str(seeds)],
                                capture_output=True, text=True, env={**os.environ, "SHUANGTAN_OUTPUTS": str(outputs)},
                                check=False)
     wall = time.perf_counter() - start

@@ -27,7 +27,8 @@ import nbformat
 
 from ..paths import PACKAGE_DIR, outputs_dir, seeds_dir
 from .execute import RenderError, execute_notebook, output_problems, read_notebook
-from .index import IndexEntry, corpus_label, summarize, write_index
+from .index import IndexEntry, corpus_label, write_index
+from .outline import summarize
 from .page import Link, key_figure, write_page, write_text_atomically
 
 # A page is a notebook named NN-words.ipynb; JupyterLab's "-Copy1" duplicates and "Untitled" are not.
