@@ -56,6 +56,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.metrics.pairwise import cosine_similarity
 from threadpoolctl import threadpool_limits
 
+from .findings import Findings
 from .paths import RANDOM_STATE
 from .places import provinces
 from .timeline import is_reprint
@@ -681,17 +682,8 @@ def similar_pairs(result: ClusterResult) -> pd.DataFrame:
     return pairs.sort_values("cosine", ascending=False, kind="mergesort").reset_index(drop=True)
 
 
-@dataclass
-class ClusterSummary:
+class ClusterSummary(Findings):
     """The clustering's key numbers (``figures``) and the sentences that report them."""
-
-    figures: dict[str, float]
-    sentences: list[str]
-
-    @property
-    def markdown(self) -> str:
-        """Return the sentences as a Markdown bullet list."""
-        return "\n".join(f"- {sentence}" for sentence in self.sentences)
 
 
 def _names(names: Sequence[str], limit: int = 8) -> str:

@@ -24,11 +24,11 @@ The ``source_note`` column of the milestones table says how each date was checke
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
+from .findings import Findings
 from .occasions import classify_occasion
 from .paths import DATA_DIR
 from .places import provinces
@@ -278,17 +278,8 @@ def window(dates: Sequence[pd.Timestamp] | pd.Series, padding_days: int = WINDOW
     return known.min().normalize() - pad, known.max().normalize() + pad
 
 
-@dataclass
-class TimelineSummary:
+class TimelineSummary(Findings):
     """The timeline's key numbers (``figures``) and the sentences that report them."""
-
-    figures: dict[str, object]
-    sentences: list[str]
-
-    @property
-    def markdown(self) -> str:
-        """Return the sentences as a Markdown bullet list."""
-        return "\n".join(f"- {sentence}" for sentence in self.sentences)
 
 
 def _listing(rows: pd.DataFrame) -> str:
