@@ -36,15 +36,16 @@ from .files import RawDocument, list_corpus_files, read_document
 from .reprints import near_duplicates
 from .reuse import find_shared_passages
 from .sidecars import read_corrections, read_metadata
-from .statements import DOCUMENT_COLUMNS as _DOCUMENT_COLUMNS
-from .statements import QUALITY_COLUMNS, Recorder, build_document, statements_of
+from .documents import DOCUMENT_COLUMNS as _DOCUMENT_COLUMNS
+from .documents import QUALITY_COLUMNS, Recorder, build_document
 from .statements import SPEECH_COLUMNS as _SPEECH_COLUMNS
+from .statements import statements_of
 from .winnowing import fingerprints
 
 # The kept copy's doc_id for a document (and its statements) that reprints another one, else ''.
 DUPLICATE_COLUMN = "duplicate_of"
-DOCUMENT_COLUMNS = [*_DOCUMENT_COLUMNS, *([] if DUPLICATE_COLUMN in _DOCUMENT_COLUMNS else [DUPLICATE_COLUMN])]
-SPEECH_COLUMNS = [*_SPEECH_COLUMNS, *([] if DUPLICATE_COLUMN in _SPEECH_COLUMNS else [DUPLICATE_COLUMN])]
+DOCUMENT_COLUMNS = [*_DOCUMENT_COLUMNS, DUPLICATE_COLUMN]
+SPEECH_COLUMNS = [*_SPEECH_COLUMNS, DUPLICATE_COLUMN]
 
 
 @dataclass

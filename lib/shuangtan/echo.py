@@ -31,10 +31,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .instruments import read_yaml
 from .paths import DATA_DIR
 from .places import provinces
 from .reuse import PassageIndex
+from .safe_yaml import read_yaml
 
 FORMULAS_FILE = DATA_DIR / "formulas.yaml"
 # Shortest passage (characters) counted as repeated from a central text: long enough that two

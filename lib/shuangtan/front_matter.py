@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from .safe_yaml import NoAliasLoader
+
 # Largest front matter (between the '---' lines) parsed as YAML; a longer header is reported, not parsed.
 MAX_FRONT_MATTER_CHARS = 64 * 1024
 # China's civil time: every date is stored as a China-local calendar date/time (no tzinfo).
@@ -38,15 +40,10 @@ def has_front_matter(text: str) -> bool:
     return bool(_FRONT_MATTER_OPEN.match(text))
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+class _FrontMatterLoader(NoAliasLoader):
     """SafeLoader that refuses aliases (no expansion, so no alias bomb) and keeps dates as text."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed in front matter",
-                                              event.start_mark)
-        return super().compose_node(parent, index)
+    alias_problem = "YAML aliases (*name) are not allowed in front matter"
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {

@@ -22,38 +22,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import yaml
 
 from .paths import DATA_DIR
+from .safe_yaml import read_yaml
 from .terms import Summary
 
 INSTRUMENTS_FILE = DATA_DIR / "instruments.yaml"
-# Largest dictionary or formula file read (bytes): a real dictionary is a few kilobytes.
-MAX_YAML_BYTES = 1_000_000
 HIT_COLUMNS = ["speech_id", "province", "date", "category", "label", "term", "start", "end", "left", "keyword", "right"]
 KWIC_WIDTH = 20
-
-
-def read_yaml(path: str | os.PathLike[str], *, max_bytes: int = MAX_YAML_BYTES) -> Any:
-    """Return the data of a small YAML file read with yaml.safe_load.
-
-    Refuses (ValueError) files larger than max_bytes and files using aliases (*name), which can
-    expand a tiny file into gigabytes.
-    """
-    path = Path(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ValueError(f"{path.name}: {size:,} bytes, more than the {max_bytes:,} allowed for a YAML data file")
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
-            raise ValueError(f"{path.name}: YAML aliases (*name) are not allowed in data files")
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ValueError(f"{path.name}: not valid YAML: {error}") from error
 
 
 @dataclass(frozen=True)

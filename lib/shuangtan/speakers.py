@@ -9,6 +9,7 @@ first). :func:`parse_speaker` and :func:`parse_occasion` read the lead of a comp
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .han import HAN
 
@@ -27,6 +28,15 @@ _RELAY = re.compile(r"传达|学习|贯彻|落实|领会|精神")
 _SPEAK_VERBS = "强调|指出|表示|要求|主持|出席|致辞|作总结|介绍|说"
 # After a speaker's name: words that say the person speaks (counted to find the main speaker).
 _SPEAKS = r"(?:同志)?[^。，；\n]{0,30}?(?:讲话|强调|指出|表示|要求|说|致辞|作总结|提出|介绍|谈到|解读|认为)"
+# What follows a leader's name when his speech is only cited (习近平总书记…的重要讲话), not given here.
+_CITED_SPEECH = re.compile(rf"^(?:同志)?(?:(?!{_SPEAK_VERBS})[^，。；])*?(?:的(?:重要)?(?:讲话|论述|指示|批示|要求|部署)"
+                           r"|重要(?:讲话|论述|指示|批示))")
+
+
+@lru_cache(maxsize=4096)
+def _name_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Return the compiled patterns of a name speaking and of a name presiding (compiled once per name)."""
+    return re.compile(re.escape(name) + _SPEAKS), re.compile(re.escape(name) + r"(?:同志)?主持")
 NATIONAL_ROLE = re.compile(r"^(?:全国|国务院|中共中央|中央|国家|民盟中央|生态环境部|工业和信息化部|科技部|财政部)|全国人大|全国政协")
 _TITLES = "书记|组长|主任|省长|市长|主席|司长|部长|总理|厅长|局长"
 _VERBS = "在|主持|到|赴|出席|会见|召开|指出|强调|表示|说|讲话|要求|介绍|："
@@ -69,8 +79,7 @@ def relayed(text: str, start: int, end: int) -> bool:
     if _RELAY.search(before + text[start:end]):
         return True
     # "习近平总书记在…时的重要讲话", "…关于碳达峰碳中和的重要论述": a speech cited, not one given here.
-    return bool(re.match(rf"^(?:同志)?(?:(?!{_SPEAK_VERBS})[^，。；])*?(?:的(?:重要)?(?:讲话|论述|指示|批示|要求|部署)|重要(?:讲话|论述|指示|批示))",
-                         clause_after))
+    return bool(_CITED_SPEECH.match(clause_after))
 
 
 def _candidates(text: str) -> list[tuple[int, str, str]]:
@@ -105,8 +114,8 @@ def choose_speaker(lead: str, body: str, national: bool = False) -> tuple[str, s
     scores: dict[str, int] = {}
     for position, name, _ in candidates:
         if name not in scores:
-            scores[name] = 2 * len(re.findall(re.escape(name) + _SPEAKS, body))
-            scores[name] += 1 if re.search(re.escape(name) + r"(?:同志)?主持", body) else 0
+            speaks, presides = _name_patterns(name)
+            scores[name] = 2 * len(speaks.findall(body)) + (1 if presides.search(body) else 0)
     best = max(scores.values())
     for _, name, role in candidates:
         if scores[name] == best:

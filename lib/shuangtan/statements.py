@@ -29,8 +29,6 @@ import pandas as pd
 from .clean import split_sentences
 from .dates import DATELINE, EVENT_DATE, RELATIVE, VAGUE, EventDate, event_date, parse_date_text
 from .documents import Recorder
-# Re-exported: corpus.py still imports the document builder and these column lists from this module.
-from .documents import DOCUMENT_COLUMNS, QUALITY_COLUMNS, build_document  # noqa: F401
 from .furniture import is_body_line
 from .occasions import classify_occasion
 from .places import (Place, abbreviation_provinces, find_district_stems, find_places, named_officials, offices_of,

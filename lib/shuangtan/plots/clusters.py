@@ -6,6 +6,8 @@ and returns one figure, coloured by ``colors.cluster_colors``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,7 +17,7 @@ from matplotlib.patches import Patch
 from ..places import provinces
 from .colors import BASE_COLOR, PAIR_COLORS, cluster_colors
 from .core import grid_shape, term_bars, tile_map
-from .layout import blank_figure, log_axis, message_figure, new_figure, separate_labels
+from .layout import blank_figure, label_axes, log_axis, message_figure, new_figure, separate_labels
 
 if TYPE_CHECKING:  # the clustering module (scikit-learn, SciPy) loads only when a result exists
     from matplotlib.figure import Figure
@@ -25,15 +27,21 @@ if TYPE_CHECKING:  # the clustering module (scikit-learn, SciPy) loads only when
 NOT_CLUSTERED = "No clustering was computed for this corpus."
 
 
-def _none(result: ClusterResult) -> Figure | None:
-    """Return a figure stating why nothing was clustered when k = 0, else None."""
-    return message_figure(result.reason or NOT_CLUSTERED) if not result.k else None
+def _clustered(draw: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Wrap a figure function so that, when k = 0, it returns a figure stating why nothing was clustered."""
+
+    @wraps(draw)
+    def figure(result: ClusterResult, *args, **kwargs) -> Figure:
+        if not result.k:
+            return message_figure(result.reason or NOT_CLUSTERED)
+        return draw(result, *args, **kwargs)
+
+    return figure
 
 
+@_clustered
 def silhouette_curve(result: ClusterResult) -> Figure:
     """Return the silhouette of KMeans and hierarchical clustering per k against the permutation null."""
-    if (empty := _none(result)) is not None:
-        return empty
     sil = result.silhouette
     fig, ax = new_figure(8.0, 4.2)
     if sil["null_mean"].notna().any():
@@ -48,17 +56,14 @@ def silhouette_curve(result: ClusterResult) -> Figure:
                 textcoords="offset points", fontsize=9)
     ax.axhline(0, color="black", lw=0.5)
     ax.set_xticks(sil["k"].tolist())
-    ax.set_xlabel("number of clusters k")
-    ax.set_ylabel("silhouette (cosine)")
-    ax.set_title("轮廓系数 / silhouette by number of clusters")
-    ax.legend(fontsize=8, loc="lower right")
+    label_axes(ax, "轮廓系数 / silhouette by number of clusters", "number of clusters k", "silhouette (cosine)",
+               legend="lower right")
     return fig
 
 
+@_clustered
 def vocabulary_map(result: ClusterResult) -> Figure:
     """Return the provinces on the first two principal components of their TF-IDF rows, coloured by cluster."""
-    if (empty := _none(result)) is not None:
-        return empty
     palette = cluster_colors(result.k)
     n_chars = result.documents["n_chars"].to_numpy(dtype=float)
     sizes = 20 + 260 * np.sqrt(n_chars / max(n_chars.max(), 1.0))
@@ -71,17 +76,16 @@ def vocabulary_map(result: ClusterResult) -> Figure:
     separate_labels(ax, labels)
     ax.axhline(0, color="#dddddd", lw=0.8, zorder=0)
     ax.axvline(0, color="#dddddd", lw=0.8, zorder=0)
-    ax.set_xlabel(f"first component ({result.explained_variance[0]:.1%} of variance)")
-    ax.set_ylabel(f"second component ({result.explained_variance[1]:.1%} of variance)")
-    ax.set_title("各省讲话词汇的二维投影 / provinces by vocabulary (PCA of TF-IDF)")
+    label_axes(ax, "各省讲话词汇的二维投影 / provinces by vocabulary (PCA of TF-IDF)",
+               f"first component ({result.explained_variance[0]:.1%} of variance)",
+               f"second component ({result.explained_variance[1]:.1%} of variance)")
     ax.legend(title="KMeans", fontsize=8, markerscale=0.6)
     return fig
 
 
+@_clustered
 def similarity_heatmap(result: ClusterResult) -> Figure:
     """Return the cosine similarity of every pair of provinces, ordered by the dendrogram drawn above it."""
-    if (empty := _none(result)) is not None:
-        return empty
     from scipy.cluster.hierarchy import dendrogram
 
     palette = cluster_colors(result.k)
@@ -111,10 +115,9 @@ def similarity_heatmap(result: ClusterResult) -> Figure:
     return fig
 
 
+@_clustered
 def cluster_map(result: ClusterResult) -> Figure:
     """Return the tile map of China's provinces coloured by KMeans cluster (grey: not clustered)."""
-    if (empty := _none(result)) is not None:
-        return empty
     palette = cluster_colors(result.k)
     fig, ax = new_figure(9.0, 7.0)
     known = set(provinces()["short_name"])  # a province name the tile grid lacks is left grey, not an error
@@ -125,10 +128,9 @@ def cluster_map(result: ClusterResult) -> Figure:
     return fig
 
 
+@_clustered
 def cluster_terms(result: ClusterResult, ncols: int = 3) -> Figure:
     """Return one bar chart per cluster of its distinguishing terms (mean TF-IDF inside minus outside)."""
-    if (empty := _none(result)) is not None:
-        return empty
     palette = cluster_colors(result.k)
     n_terms = int(result.top_terms["rank"].max()) if len(result.top_terms) else 1
     n_rows, n_cols = grid_shape(result.k, ncols)
@@ -150,10 +152,9 @@ def cluster_terms(result: ClusterResult, ncols: int = 3) -> Figure:
     return fig
 
 
+@_clustered
 def stability_chart(result: ClusterResult) -> Figure:
     """Return the ARI of KMeans under other seeds and on subsamples, with the KMeans-hierarchical agreement."""
-    if (empty := _none(result)) is not None:
-        return empty
     from ..clustering import SUBSAMPLE_FRACTION
 
     runs = {"other seeds": result.seed_ari, f"{SUBSAMPLE_FRACTION:.0%} subsamples": result.subsample_ari}
@@ -171,16 +172,14 @@ def stability_chart(result: ClusterResult) -> Figure:
     ax.set_xlim(min(-0.2, *(np.min(v) - 0.05 for v in runs.values() if len(v))), 1.05)
     ax.set_yticks([1, 2], list(runs))
     ax.set_ylim(0.5, 2.5)
-    ax.set_xlabel("adjusted Rand index with the reference KMeans partition (black bar: mean)")
-    ax.set_title("稳定性 / stability of the KMeans clusters")
-    ax.legend(fontsize=8, loc="lower left")
+    label_axes(ax, "稳定性 / stability of the KMeans clusters",
+               "adjusted Rand index with the reference KMeans partition (black bar: mean)", legend="lower left")
     return fig
 
 
+@_clustered
 def length_chart(result: ClusterResult) -> Figure:
     """Return text length by cluster and each map axis against length (log scales)."""
-    if (empty := _none(result)) is not None:
-        return empty
     palette = cluster_colors(result.k)
     check = result.length
     n_chars = result.documents["n_chars"].to_numpy(dtype=float)

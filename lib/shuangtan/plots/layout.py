@@ -113,6 +113,16 @@ def off_chart_note(ax: Axes, outside: pd.DataFrame) -> None:
                 color="0.35", va="top", wrap=True)
 
 
+def label_axes(ax: Axes, title: str, xlabel: str, ylabel: str | None = None, *, legend: str | None = None) -> None:
+    """Set an axes' title and axis labels, and draw its legend in small type at ``legend`` (a loc) if given."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if legend is not None:
+        ax.legend(fontsize=8, loc=legend)
+
+
 def log_axis(ax: Axes, which: str = "x") -> None:
     """Put an axis on a log scale labelled with plain numbers (1, 2, 5, 10, 20 …), not powers of ten."""
     import matplotlib.ticker as mticker
