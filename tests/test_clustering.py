@@ -154,6 +154,19 @@ def test_drop_names_removes_province_capital_and_speaker_tokens() -> None:
     assert clustering.drop_name_tokens(tokens, []) == tokens
 
 
+def test_drop_name_tokens_matches_a_substring_search_on_many_names() -> None:
+    """A name anywhere inside a token (start, middle, end, whole) drops it; the same verdict as a plain search."""
+    import random
+
+    rng = random.Random(0)
+    alphabet = "碳达峰中和王李张省市委能源风电海上"
+    names = sorted({"".join(rng.choices(alphabet, k=rng.randint(2, 4))) for _ in range(300)})
+    tokens = [["".join(rng.choices(alphabet, k=rng.randint(1, 6))) for _ in range(200)] for _ in range(5)]
+    expected = [[t for t in doc if not any(n in t for n in names)] for doc in tokens]
+    assert clustering.drop_name_tokens(tokens, names) == expected
+    assert any(len(a) < len(b) for a, b in zip(expected, tokens))
+
+
 def test_stability_figures_are_in_range(result: clustering.ClusterResult) -> None:
     assert len(result.seed_ari) == FAST["n_seeds"] and len(result.subsample_ari) == FAST["n_subsamples"]
     summary = result.stability_summary()

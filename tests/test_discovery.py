@@ -74,3 +74,33 @@ def test_seed_discovery_proposes_field_phrases(seed_corpus):
     assert not table["known"].any()
     # Read in the seeds: 政策体系 (1+N 政策体系) and 绿色低碳转型 recur in many statements, and jieba splits both.
     assert {"政策体系", "绿色低碳转型"} <= set(table["term"])
+
+
+def test_edge_entropies_and_examples_agree_with_a_count_at_every_position(seed_corpus):
+    """The neighbours read off the n-gram counts are those seen at each occurrence, run edges included."""
+    import math
+    import re
+    from collections import Counter
+
+    texts = seed_corpus.speeches["text"].tolist()
+    table = discovery.discover_terms(texts, include_known=True).set_index("term")
+    runs = [run for text in texts for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]+", text)]
+
+    def entropy(term: str, side: int) -> float:
+        neighbours, edges = Counter(), 0
+        for run in runs:
+            for at in (m.start() for m in re.finditer(f"(?={re.escape(term)})", run)):
+                where = at - 1 if side < 0 else at + len(term)
+                if 0 <= where < len(run):
+                    neighbours[run[where]] += 1
+                else:
+                    edges += 1
+        total = sum(neighbours.values()) + edges
+        return -sum(c / total * math.log2(c / total) for c in neighbours.values()) - edges / total * math.log2(1 / total)
+
+    assert len(table) >= 5
+    for term in table.index[:25]:
+        assert table.loc[term, "left_entropy"] == pytest.approx(entropy(term, -1))
+        assert table.loc[term, "right_entropy"] == pytest.approx(entropy(term, +1))
+        first = next(run for run in runs if term in run)
+        assert term in table.loc[term, "example"] and table.loc[term, "example"] in first

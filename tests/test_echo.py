@@ -178,6 +178,23 @@ def test_echo_figures_draw_with_chinese_glyphs(seed_corpus):
     plots.echo_map(odd).canvas.draw()
 
 
+def test_echo_timeline_names_dots_only_while_they_stay_readable(seed_corpus):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from shuangtan import plots
+    from shuangtan.plots.layout import MAX_LABELS
+    from shuangtan.timeline import milestones
+
+    table = echo.echo_table(seed_corpus.speeches).dropna(subset=["date", "echo_share"])
+    few = plots.echo_timeline(table, milestones())
+    assert {t.get_text() for t in few.axes[0].texts} >= set(table["province"])
+    many = pd.concat([table] * (MAX_LABELS // len(table) + 1), ignore_index=True)
+    crowded = plots.echo_timeline(many, milestones())
+    assert not set(t.get_text() for t in crowded.axes[0].texts) & set(table["province"])
+    assert "too many to name" in crowded.axes[0].get_title()
+
+
 def test_own_sentences_are_those_without_any_echo():
     text = CENTRAL[:20] + "。" + OWN[:30] + "。" + OWN[30:40] + "；" + OWN[40:45] + CENTRAL[50:62] + "。"
     speeches = corpus(("p1", "北京", text))

@@ -206,7 +206,8 @@ def execute(stem: str, corpus: Path, outputs: Path) -> nbformat.NotebookNode:
         if "parameters" in cell.metadata.get("tags", []):
             cell.source = cell.source.replace("SEEDS_DIR = None", f"SEEDS_DIR = {str(corpus)!r}")
     env = {"SHUANGTAN_OUTPUTS": str(outputs), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(outputs)}}).execute(
+    # kernel_name "python3": this interpreter, whatever "shuangtan" kernel another checkout registered for the user.
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(outputs)}}).execute(
         env={**os.environ, **env})
     return notebook
 

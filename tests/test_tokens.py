@@ -135,6 +135,14 @@ def test_is_content_token_matches_tokenize():
     assert [t for t in tk.tokenize(text, keep_stopwords=True) if tk.is_content_token(t)] == tk.tokenize(text)
 
 
+def test_content_tokens_is_is_content_token_on_every_list(seed_corpus):
+    lists = [tk.tokenize(text, keep_stopwords=True) for text in seed_corpus.speeches["text"]]
+    for political in (False, True):
+        expected = [[t for t in ts if tk.is_content_token(t, drop_political=political) and t != "碳达峰"] for ts in lists]
+        assert tk.content_tokens(lists, drop_political=political, exclude=["碳达峰"]) == expected
+    assert sum(map(len, expected)) < sum(map(len, lists))
+
+
 def test_jieba_loading_messages_never_reach_stderr():
     code = "from shuangtan.tokens import tokenize; print(tokenize('碳达峰碳中和'))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

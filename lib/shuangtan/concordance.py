@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .terms import count_terms, log_likelihood
-from .tokens import is_content_token
+from .tokens import content_tokens, is_content_token
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -78,12 +78,11 @@ def content_bigrams(token_lists: Iterable[Sequence[str]], *, drop_political: boo
     Pass token lists made with keep_stopwords=True: a pair separated by a stopword or punctuation
     is then not adjacent, so no false pairs appear across removed words.
     """
+    lists = [list(tokens) for tokens in token_lists]
+    vocabulary = {t for tokens in content_tokens(lists, drop_political=drop_political) for t in tokens}
     pairs: Counter[tuple[str, str]] = Counter()
-    for tokens in token_lists:
-        keep = [is_content_token(t, drop_political=drop_political) for t in tokens]
-        pairs.update(
-            (tokens[i], tokens[i + 1]) for i in range(len(tokens) - 1) if keep[i] and keep[i + 1]
-        )
+    for tokens in lists:
+        pairs.update(pair for pair in zip(tokens, tokens[1:]) if pair[0] in vocabulary and pair[1] in vocabulary)
     return pairs
 
 
@@ -219,7 +218,8 @@ def kwic_lines(
     keys = {"left": lines["left"].str.lstrip("…").str[::-1], "right": lines["right"], "keyword": lines["keyword"]}
     if sort not in keys:
         raise ValueError("sort must be None, 'left', 'right' or 'keyword'")
-    order = sorted(range(len(lines)), key=lambda i: (keys[sort].iloc[i], i))
+    key = keys[sort].tolist()
+    order = sorted(range(len(lines)), key=lambda i: (key[i], i))
     return lines.iloc[order].reset_index(drop=True)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .terms import Summary, count_terms, counts_by_group, keyness_summary, significant_terms
-from .tokens import is_content_token, tokenize_corpus
+from .tokens import content_tokens, tokenize_corpus
 
 
 @dataclass
@@ -56,9 +56,8 @@ def prepare_terms(speeches: pd.DataFrame, *, exclude: Iterable[str] = ()) -> Ter
         rows = rows[rows["duplicate_of"].fillna("").astype(str).str.strip() == ""]
     rows = rows.reset_index(drop=True).assign(group=lambda d: d["province"].fillna("中央"))
     tokens = tokenize_corpus(rows["text"].fillna("").tolist(), keep_stopwords=True)
-    dropped = set(exclude)
-    content = [[t for t in ts if t not in dropped and is_content_token(t)] for ts in tokens]
-    substantive = [[t for t in ts if t not in dropped and is_content_token(t, drop_political=True)] for ts in tokens]
+    content = content_tokens(tokens, exclude=exclude)
+    substantive = content_tokens(content, drop_political=True)
     return TermCorpus(rows, tokens, content, substantive)
 
 

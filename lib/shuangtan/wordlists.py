@@ -5,7 +5,7 @@
 ``data/stopwords_political.txt`` (political boilerplate) are described in ``data/WORDLISTS.md``.
 This module reads them (:func:`read_wordlist`, :func:`read_userdict`, :func:`stopwords`), hashes
 them (:func:`file_digest`, :func:`quick_digest`: a list is read again only when its file changes)
-and decides which tokens carry content (:func:`is_content_token`). :mod:`shuangtan.segmenter` and
+and decides which tokens carry content (:func:`is_content_token`, :func:`content_tokens` for many lists). :mod:`shuangtan.segmenter` and
 :mod:`shuangtan.tokens` (which re-exports these names) build on it.
 """
 
@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import time
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,3 +120,20 @@ def is_content_token(token: str, *, drop_political: bool = False) -> bool:
     if entry is None or now - entry[0] > 1.0:
         entry = _HOT_DROP[drop_political] = (now, _drop_set(False, drop_political))
     return token not in entry[1]
+
+
+def content_tokens(
+    token_lists: Iterable[Sequence[str]], *, drop_political: bool = False, exclude: Iterable[str] = ()
+) -> list[list[str]]:
+    """Return each token list with only the tokens :func:`is_content_token` keeps and not in `exclude`.
+
+    The same filter as calling is_content_token on every token, but each distinct token is tested
+    once: on a large corpus that is a few hundred thousand tests instead of tens of millions.
+    """
+    lists = [list(tokens) for tokens in token_lists]
+    drop = _drop_set(False, drop_political) | frozenset(exclude)
+    vocabulary: set[str] = set()
+    for tokens in lists:
+        vocabulary.update(tokens)
+    keep = {t for t in vocabulary if t and not t.isspace() and t not in drop and not _NON_CONTENT.fullmatch(t)}
+    return [[t for t in tokens if t in keep] for tokens in lists]

@@ -16,7 +16,7 @@ from matplotlib.patches import Patch
 from .colors import REGION_COLORS, region_label
 from .core import tile_map
 from .terms import known_provinces
-from .layout import date_axis, draw_milestones, message_figure, new_figure, off_chart_note
+from .layout import MAX_LABELS, date_axis, draw_milestones, message_figure, new_figure, off_chart_note
 
 ECHO_COLORS = {"central": "#d6604d", "formula": "#4393c3", "own": "#e0e0e0"}
 
@@ -58,7 +58,10 @@ def echo_bars(by_province: pd.DataFrame, *, title: str | None = None) -> Figure:
 
 
 def echo_timeline(table: pd.DataFrame, milestones: pd.DataFrame, *, title: str | None = None) -> Figure:
-    """Return a dot chart of every dated statement's echo share over time, coloured by region, with milestones."""
+    """Return a dot chart of every dated statement's echo share over time, coloured by region, with milestones.
+
+    Each dot is named by its province when there are at most MAX_LABELS dots; above that none is.
+    """
     dated = table.dropna(subset=["date", "echo_share"])
     if dated.empty:
         return message_figure("No dated provincial statement: echo cannot be followed over time.", title)
@@ -67,8 +70,10 @@ def echo_timeline(table: pd.DataFrame, milestones: pd.DataFrame, *, title: str |
     fig, ax = new_figure(10, 5)
     colours = [REGION_COLORS.get(r, "#7f7f7f") for r in dated["region"]]
     sizes = 12 + 60 * np.sqrt(dated["n_chars"] / max(dated["n_chars"].max(), 1))
-    ax.scatter(dated["date"], dated["echo_share"] * 100, s=sizes, c=colours, alpha=0.8, edgecolor="white", zorder=3)
-    for row in dated.itertuples():
+    labelled = len(dated) <= MAX_LABELS  # beyond that the names would cover the dots: none is written
+    ax.scatter(dated["date"], dated["echo_share"] * 100, s=sizes if labelled else sizes / 4, c=colours,
+               alpha=0.8 if labelled else 0.5, edgecolor="white" if labelled else "none", zorder=3)
+    for row in dated.itertuples() if labelled else ():
         ax.annotate(row.province, (row.date, row.echo_share * 100), fontsize=7, xytext=(3, 2),
                     textcoords="offset points", color="0.3")
     outside, label_rows = draw_milestones(ax, milestones, start, end)
@@ -81,7 +86,8 @@ def echo_timeline(table: pd.DataFrame, milestones: pd.DataFrame, *, title: str |
               loc="upper left", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     undated = len(table) - len(dated)
-    ax.set_title(title or f"Echo of each dated statement (dot size: length; {undated} undated left out)",
+    names = "" if labelled else f"; {len(dated):,} dots, too many to name"
+    ax.set_title(title or f"Echo of each dated statement (dot size: length; {undated:,} undated left out{names})",
                  pad=8 + 11 * label_rows)
     return fig
 
