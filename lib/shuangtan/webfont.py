@@ -27,7 +27,10 @@ def font_face_css(text: str) -> str:
     if not chars:
         return ""
     # recalcTimestamp=False: keep the font's own head.modified, not "now", so two runs give identical pages.
-    font = TTFont(str(font_path()), lazy=False, recalcTimestamp=False)
+    # recalcBBoxes=False: the subset keeps the whole font's bounding box in its head table (a valid, larger
+    # box) instead of drawing every CFF glyph to measure it: saving takes 0.1 s instead of 0.6 s per page.
+    # lazy=None: tables are read when the subsetter needs them.
+    font = TTFont(str(font_path()), lazy=None, recalcTimestamp=False, recalcBBoxes=False)
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = ["*"]

@@ -87,6 +87,9 @@ def execute_notebook(
             record_timing=False,
             # "python3" is the interpreter running this code, so the page shows this library.
             kernel_name="python3",
+            # Every output has arrived when the last cell replies. A graceful shutdown then waits for the
+            # kernel process to exit, which now and then took 3 s more on a 2-core machine.
+            shutdown_kernel="immediate",
             resources={"metadata": {"path": workdir}},
         )
         env = kernel_environment(seeds, outputs, page=Path(path).stem, page_files=page_files)
