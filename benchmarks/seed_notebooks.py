@@ -1,13 +1,14 @@
 """Time every notebook against the seeds next to the floor notebook (imports the stack, draws one Chinese chart).
 
-Run:  .venv/bin/python benchmarks/seed_notebooks.py [NAME-PREFIX ...]
+Run:  .venv/bin/python benchmarks/seed_notebooks.py [NAME-PREFIX ...] [--rounds N]
 
 Prints, per notebook, wall seconds and CPU seconds (renderer + kernel, from the children's rusage)
 and both ratios to the floor (target <= 1.5x), then the sums against the summed floor (target
 <= 1.3x), with the machine's load average: on a busy machine the CPU ratio is the steadier one.
 The corpus cache starts cold (a fresh outputs folder, first notebook first), as in ``make report``.
 The floor is rendered first and last; the faster run counts (the first kernel also pays for cold
-file caches). Optional prefixes (``01 02``) render only those notebooks.
+file caches). Optional prefixes (``01 02``) render only those notebooks. ``--rounds 3`` repeats the
+whole sequence and prints medians: on a shared machine one round varies by 15 % or more.
 """
 
 from __future__ import annotations
@@ -46,22 +47,36 @@ def render(notebook: Path, work: Path, outputs: Path, seeds: Path) -> tuple[floa
 
 
 def main(argv: list[str]) -> None:
-    """Render the floor, the (selected) notebooks and the floor again; print the timings and ratios."""
+    """Render the floor, the (selected) notebooks and the floor again, `--rounds` times; print medians and ratios."""
+    import argparse
+    import statistics
+
     from shuangtan.paths import DEFAULT_SEEDS_DIR
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("prefixes", nargs="*", help="render only the notebooks whose names start so (01 02 ...)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat the whole sequence (each round with a cold corpus cache); medians are printed")
+    args = parser.parse_args(argv)
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-    if argv:
-        notebooks = [n for n in notebooks if n.name.startswith(tuple(argv))]
+    if args.prefixes:
+        notebooks = [n for n in notebooks if n.name.startswith(tuple(args.prefixes))]
     load_before = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="seed-notebooks-") as base:
-        work, outputs = Path(base), Path(base) / "outputs"
-        floor_path = work / "floor.ipynb"
-        floor_path.write_text(json.dumps(FLOOR_NOTEBOOK), encoding="utf-8")
-        floors = [render(floor_path, work, outputs, DEFAULT_SEEDS_DIR)]
-        times = {n.stem: render(n, work, outputs, DEFAULT_SEEDS_DIR) for n in notebooks}
-        floors.append(render(floor_path, work, outputs, DEFAULT_SEEDS_DIR))
-    floor_wall, floor_cpu = min(f[0] for f in floors), min(f[1] for f in floors)
-    print(f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
+    floors: list[tuple[float, float]] = []
+    runs: dict[str, list[tuple[float, float]]] = {n.stem: [] for n in notebooks}
+    for _ in range(max(1, args.rounds)):
+        with tempfile.TemporaryDirectory(prefix="seed-notebooks-") as base:
+            work, outputs = Path(base), Path(base) / "outputs"
+            floor_path = work / "floor.ipynb"
+            floor_path.write_text(json.dumps(FLOOR_NOTEBOOK), encoding="utf-8")
+            first = render(floor_path, work, outputs, DEFAULT_SEEDS_DIR)
+            for notebook in notebooks:
+                runs[notebook.stem].append(render(notebook, work, outputs, DEFAULT_SEEDS_DIR))
+            # The faster floor of the round counts (the first kernel also pays for cold file caches).
+            floors.append(min(first, render(floor_path, work, outputs, DEFAULT_SEEDS_DIR)))
+    floor_wall, floor_cpu = (statistics.median(f[i] for f in floors) for i in (0, 1))
+    times = {name: tuple(statistics.median(r[i] for r in rs) for i in (0, 1)) for name, rs in runs.items()}
+    print(f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; {len(floors)} round(s), medians; "
           f"floor {floor_wall:.1f} s wall, {floor_cpu:.1f} s CPU")
     for name, (wall, cpu) in times.items():
         flag = "" if wall <= 1.5 * floor_wall else "  (wall over 1.5x)"
