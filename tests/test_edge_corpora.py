@@ -225,3 +225,22 @@ def test_notebook_renders_on_edge_corpus(stem, case, folders, tmp_path):
     markdown = "\n".join(shown)
     assert markdown.strip(), "the page explains nothing"
     assert not NOT_COMPUTED.search(markdown), markdown
+
+
+@pytest.fixture(scope="module")
+def many_folder(tmp_path_factory) -> Path:
+    """A corpus of 200 documents: more statements than any page should list row by row."""
+    return make_edge_corpora.write_many(tmp_path_factory.mktemp("many-pages"), n_documents=200)
+
+
+# Rows a page may show in one table; the whole table is the CSV under it.
+MAX_SHOWN_ROWS = 60
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("stem", sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb")))
+def test_no_page_lists_every_statement_of_a_large_corpus(stem, many_folder, tmp_path):
+    notebook = execute(stem, many_folder, tmp_path)
+    shown = [output.get("data", {}).get("text/html", "") for cell in notebook.cells for output in cell.get("outputs", [])]
+    rows = [body.count("<tr") for html in shown for body in re.findall(r"<tbody>(.*?)</tbody>", html, re.S)]
+    assert rows and max(rows) <= MAX_SHOWN_ROWS, rows
