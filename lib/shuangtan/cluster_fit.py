@@ -100,16 +100,11 @@ def drop_name_tokens(token_lists: Sequence[list[str]], names: Sequence[str]) -> 
     if not wanted:
         return [list(tokens) for tokens in token_lists]
     lengths = sorted({len(n) for n in wanted})
-    verdicts: dict[str, bool] = {}
-
-    def named(token: str) -> bool:
-        verdict = verdicts.get(token)
-        if verdict is None:
-            verdict = any(token[i:i + n] in wanted for n in lengths for i in range(len(token) - n + 1))
-            verdicts[token] = verdict
-        return verdict
-
-    return [[t for t in tokens if not named(t)] for tokens in token_lists]
+    vocabulary: set[str] = set()
+    for tokens in token_lists:
+        vocabulary.update(tokens)
+    named = {t for t in vocabulary if any(t[i:i + n] in wanted for n in lengths for i in range(len(t) - n + 1))}
+    return [[t for t in tokens if t not in named] for tokens in token_lists]
 
 
 def _identity(tokens: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .terms import count_terms, log_likelihood
-from .tokens import content_tokens, is_content_token
+from .tokens import content_vocabulary, is_content_token
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -79,10 +79,10 @@ def content_bigrams(token_lists: Iterable[Sequence[str]], *, drop_political: boo
     is then not adjacent, so no false pairs appear across removed words.
     """
     lists = [list(tokens) for tokens in token_lists]
-    vocabulary = {t for tokens in content_tokens(lists, drop_political=drop_political) for t in tokens}
+    keep = content_vocabulary(lists, drop_political=drop_political)
     pairs: Counter[tuple[str, str]] = Counter()
     for tokens in lists:
-        pairs.update(pair for pair in zip(tokens, tokens[1:]) if pair[0] in vocabulary and pair[1] in vocabulary)
+        pairs.update(pair for pair in zip(tokens, tokens[1:]) if pair[0] in keep and pair[1] in keep)
     return pairs
 
 

@@ -113,9 +113,8 @@ def _neighbours(
     grams c+g, the right ones g+c; only the grams one character longer than max_len are counted here
     (and only around frequent grams). An occurrence with no neighbour on a side is at a run's edge.
     """
-    longest = [g for g in frequent if len(g) == max_len]
     longer: Counter[str] = Counter()
-    if longest:
+    if any(len(g) == max_len for g in frequent):
         longer.update(run[i:i + max_len + 1] for run in runs for i in range(len(run) - max_len)
                       if run[i + 1:i + max_len + 1] in frequent or run[i:i + max_len] in frequent)
     left: dict[str, Counter[str]] = defaultdict(Counter)

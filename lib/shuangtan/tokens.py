@@ -42,8 +42,8 @@ from .paths import cache_dir
 from .segmenter import (ENGINES, USERDICT_DEFAULT_FREQ, RJiebaTokenizer, _decide, _keeps,  # noqa: F401
                         _segment, _tokenizer_for, default_engine, engine_version, jieba, rjieba)
 from .wordlists import (_NON_CONTENT, POLITICAL_STOPWORDS_PATH, STOPWORDS_PATH, USER_TERMS_NAME,  # noqa: F401
-                        USERDICT_PATH, _drop_set, content_tokens, file_digest, is_content_token, quick_digest,
-                        read_userdict, read_wordlist, stopwords, user_terms_path)
+                        USERDICT_PATH, _drop_set, content_tokens, content_vocabulary, file_digest, is_content_token,
+                        quick_digest, read_userdict, read_wordlist, stopwords, user_terms_path)
 
 # Bump when the cached token format or the filtering rules change.
 CACHE_FORMAT = 1

@@ -5,8 +5,9 @@
 ``data/stopwords_political.txt`` (political boilerplate) are described in ``data/WORDLISTS.md``.
 This module reads them (:func:`read_wordlist`, :func:`read_userdict`, :func:`stopwords`), hashes
 them (:func:`file_digest`, :func:`quick_digest`: a list is read again only when its file changes)
-and decides which tokens carry content (:func:`is_content_token`, :func:`content_tokens` for many lists). :mod:`shuangtan.segmenter` and
-:mod:`shuangtan.tokens` (which re-exports these names) build on it.
+and decides which tokens carry content (:func:`is_content_token`; :func:`content_tokens` and
+:func:`content_vocabulary` for many lists). :mod:`shuangtan.segmenter` and :mod:`shuangtan.tokens`
+(which re-exports these names) build on it.
 """
 
 from __future__ import annotations
@@ -111,29 +112,38 @@ def _drop_set(keep_stopwords: bool, drop_political: bool) -> frozenset[str]:
 _HOT_DROP: dict[bool, tuple[float, frozenset[str]]] = {}
 
 
+def _carries_content(token: str, dropped: frozenset[str]) -> bool:
+    """Return True if the token is not empty, white space, punctuation or a number, nor in `dropped`."""
+    return bool(token) and not token.isspace() and token not in dropped and not _NON_CONTENT.fullmatch(token)
+
+
 def is_content_token(token: str, *, drop_political: bool = False) -> bool:
     """Return True if the token survives the default filters (not punctuation, number or stopword)."""
-    if not token or token.isspace() or _NON_CONTENT.fullmatch(token):
-        return False
     now = time.monotonic()
     entry = _HOT_DROP.get(drop_political)
     if entry is None or now - entry[0] > 1.0:
         entry = _HOT_DROP[drop_political] = (now, _drop_set(False, drop_political))
-    return token not in entry[1]
+    return _carries_content(token, entry[1])
+
+
+def content_vocabulary(
+    token_lists: Iterable[Sequence[str]], *, drop_political: bool = False, exclude: Iterable[str] = ()
+) -> set[str]:
+    """Return the distinct tokens of the lists that :func:`is_content_token` keeps and that are not in `exclude`.
+
+    Each distinct token is tested once: on a large corpus a few hundred thousand tests instead of tens of millions.
+    """
+    dropped = _drop_set(False, drop_political) | frozenset(exclude)
+    vocabulary: set[str] = set()
+    for tokens in token_lists:
+        vocabulary.update(tokens)
+    return {token for token in vocabulary if _carries_content(token, dropped)}
 
 
 def content_tokens(
     token_lists: Iterable[Sequence[str]], *, drop_political: bool = False, exclude: Iterable[str] = ()
 ) -> list[list[str]]:
-    """Return each token list with only the tokens :func:`is_content_token` keeps and not in `exclude`.
-
-    The same filter as calling is_content_token on every token, but each distinct token is tested
-    once: on a large corpus that is a few hundred thousand tests instead of tens of millions.
-    """
+    """Return each token list with only the tokens :func:`is_content_token` keeps and not in `exclude`."""
     lists = [list(tokens) for tokens in token_lists]
-    drop = _drop_set(False, drop_political) | frozenset(exclude)
-    vocabulary: set[str] = set()
-    for tokens in lists:
-        vocabulary.update(tokens)
-    keep = {t for t in vocabulary if t and not t.isspace() and t not in drop and not _NON_CONTENT.fullmatch(t)}
+    keep = content_vocabulary(lists, drop_political=drop_political, exclude=exclude)
     return [[t for t in tokens if t in keep] for tokens in lists]
