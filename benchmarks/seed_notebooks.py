@@ -3,8 +3,10 @@
 Run:  .venv/bin/python benchmarks/seed_notebooks.py [NAME-PREFIX ...] [--rounds N]
 
 Prints, per notebook, wall seconds and CPU seconds (renderer + kernel, from the children's rusage)
-and both ratios to the floor (target <= 1.5x), then the sums against the summed floor (target
-<= 1.3x), with the machine's load average: on a busy machine the CPU ratio is the steadier one.
+and both ratios to the floor (target <= 1.5x), then the sums against the summed floor, with the
+machine's load average: on a busy machine the CPU ratio is the steadier one. Each round also runs
+what ``make report`` runs (``python -m shuangtan report build``, every page, two at a time on two
+cores) on a cold outputs folder and prints its wall time against the summed floor (target <= 1.3x).
 The corpus cache starts cold (a fresh outputs folder, first notebook first), as in ``make report``.
 The floor is rendered first and last; the faster run counts (the first kernel also pays for cold
 file caches). Optional prefixes (``01 02``) render only those notebooks. ``--rounds 3`` repeats the
@@ -46,6 +48,21 @@ def render(notebook: Path, work: Path, outputs: Path, seeds: Path) -> tuple[floa
     return wall, cpu
 
 
+def build(seeds: Path, outputs: Path) -> tuple[float, float]:
+    """Return (wall seconds, CPU seconds) of `shuangtan report build` on `seeds` into a fresh `outputs`; NaN when it fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    completed = subprocess.run([PYTHON, "-m", "shuangtan", "report", "build", "--seeds", str(seeds),
+                                "--outputs", str(outputs)], capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if completed.returncode != 0:
+        print(f"  report build failed: {(completed.stdout + completed.stderr).strip().splitlines()[-1:]}")
+        return float("nan"), float("nan")
+    return wall, cpu
+
+
 def main(argv: list[str]) -> None:
     """Render the floor, the (selected) notebooks and the floor again, `--rounds` times; print medians and ratios."""
     import argparse
@@ -64,6 +81,7 @@ def main(argv: list[str]) -> None:
     load_before = os.getloadavg()[0]
     floors: list[tuple[float, float]] = []
     runs: dict[str, list[tuple[float, float]]] = {n.stem: [] for n in notebooks}
+    builds: list[tuple[float, float]] = []
     for _ in range(max(1, args.rounds)):
         with tempfile.TemporaryDirectory(prefix="seed-notebooks-") as base:
             work, outputs = Path(base), Path(base) / "outputs"
@@ -72,6 +90,8 @@ def main(argv: list[str]) -> None:
             first = render(floor_path, work, outputs, DEFAULT_SEEDS_DIR)
             for notebook in notebooks:
                 runs[notebook.stem].append(render(notebook, work, outputs, DEFAULT_SEEDS_DIR))
+            if not args.prefixes:  # the whole site, as `make report` builds it, on a cold outputs folder
+                builds.append(build(DEFAULT_SEEDS_DIR, work / "report-outputs"))
             # The faster floor of the round counts (the first kernel also pays for cold file caches).
             floors.append(min(first, render(floor_path, work, outputs, DEFAULT_SEEDS_DIR)))
     floor_wall, floor_cpu = (statistics.median(f[i] for f in floors) for i in (0, 1))
@@ -84,6 +104,11 @@ def main(argv: list[str]) -> None:
     wall_sum, cpu_sum, n = sum(t[0] for t in times.values()), sum(t[1] for t in times.values()), len(times)
     print(f"  sum {wall_sum:.1f} s = {wall_sum / (floor_wall * n):.2f}x the summed floor; "
           f"CPU {cpu_sum:.1f} s = {cpu_sum / (floor_cpu * n):.2f}x ({n} pages)")
+    if builds:
+        build_wall, build_cpu = (statistics.median(b[i] for b in builds) for i in (0, 1))
+        print(f"  make report (report build, cold, {n} pages two at a time) {build_wall:.1f} s = "
+              f"{build_wall / (floor_wall * n):.2f}x the summed floor (target <= 1.3x); CPU {build_cpu:.1f} s = "
+              f"{build_cpu / (floor_cpu * n):.2f}x")
 
 
 if __name__ == "__main__":
