@@ -20,7 +20,7 @@ from shuangtan.corpus import build_corpus
 
 REAL_PAGES = Path(__file__).resolve().parent / "fixtures" / "real_pages"
 FIELDS = ("province", "admin_level", "date", "date_before", "date_end", "speaker", "speaker_role", "published",
-          "title")
+          "title", "occasion")
 
 
 def _gold_path(name: str) -> Path:
@@ -47,8 +47,17 @@ def _title_form(title: str) -> str:
     return re.sub(r"\s", "", title).replace(",", "，").replace(":", "：")
 
 
+def _occasion_form(occasion: str) -> str:
+    """Return an occasion without punctuation, brackets, quotes and the verb that holds it (召开, 举行 …)."""
+    return re.sub(r"[\s\W]|(?:组织)?(?:召开|举行|举办)了?", "", occasion)
+
+
 def matches(field: str, gold: str, found: str) -> bool:
-    """Return True when a found value agrees with the gold (roles by containment, titles without a column label)."""
+    """Return True when a found value agrees with the gold (roles by containment, titles without a column label,
+    occasions when one contains the other: the gold may name the holder, the page may add it)."""
+    if field == "occasion":
+        gold, found = _occasion_form(gold), _occasion_form(found)
+        return gold == found or bool(found) and bool(gold) and (found in gold or gold in found)
     if field == "speaker_role":
         return gold == found == "" or bool(gold) and gold in found
     if field == "title":
@@ -130,6 +139,20 @@ def test_speaker_right_for_at_least_90_percent(compared):
 def test_speaker_role_right_for_at_least_90_percent(compared):
     rows = compared.loc[compared["field"] == "speaker_role"]
     assert rows["ok"].mean() >= 0.9, _wrong(compared, "speaker_role")
+
+
+def test_occasion_names_the_event_for_at_least_70_percent(compared):
+    rows = compared.loc[compared["field"] == "occasion"]
+    assert rows["ok"].mean() >= 0.7, _wrong(compared, "occasion")
+
+
+def test_occasion_is_one_clause_never_what_was_said(real):
+    """What follows the event's name (，深入学习贯彻…; 强调，要…) is what was said there, not the occasion."""
+    occasions = real.speeches["occasion"].fillna("")
+    assert not occasions.str.contains("[，,；;]").any(), occasions[occasions.str.contains("[，,；;]")].tolist()
+    assert not occasions.str.match("(?:强调|指出|表示|召开$)").any()
+    topics = occasions[occasions.str.match("(?:围绕|根据|按照)")]
+    assert topics.str.contains("会|调研|考察|座谈|讲座").all(), topics.tolist()  # a topic alone is no occasion
 
 
 def test_relayed_central_speech_has_no_local_speaker(real):

@@ -103,3 +103,16 @@ def test_no_sidecars_no_problems(tmp_path):
 
 def test_allowed_fields_cover_what_statements_apply():
     assert {"year", "date", "province", "speaker", "title", "source"} <= set(ALLOWED_FIELDS)
+
+
+@pytest.mark.parametrize("value, level", [("city", "city"), ("市", "city"), ("县", "district"), ("中央", "central"),
+                                          ("Province", "province"), ("省级", "province")])
+def test_level_values_are_read_in_english_or_chinese(tmp_path, value, level):
+    _write(tmp_path, "metadata.csv", HEADER + f"doc1,,level,{value},note\n")
+    assert read_metadata(tmp_path) == ({("doc1", "", "level"): (level, "note")}, [])
+
+
+def test_a_level_that_is_no_level_is_reported(tmp_path):
+    _write(tmp_path, "metadata.csv", HEADER + "doc1,,level,planet,note\n")
+    facts, problems = read_metadata(tmp_path)
+    assert facts == {} and problems[0].startswith("metadata.csv line 2:") and "planet" in problems[0]

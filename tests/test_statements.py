@@ -169,3 +169,51 @@ def test_a_lecturer_named_without_an_office_is_the_speaker(tmp_path):
     rows = tables.speeches.set_index("doc_id")
     assert (rows.loc["a", "speaker"], rows.loc["a", "speaker_role"]) == ("徐锭明", "")
     assert rows.loc["b", "speaker"] == ""
+
+
+# One document per metadata field, written so that its text lacks that fact (level: suggests another one).
+FIELD_CASES = {
+    "year": ("7月22日，浙江省委书记袁家军主持召开会议。\n", "2021", ("speeches", "date", pd.Timestamp("2021-07-22"))),
+    "date": ("近日，浙江省委书记袁家军主持召开会议。\n", "2021-07-20", ("speeches", "date", pd.Timestamp("2021-07-20"))),
+    "province": ("6月2日，区委副书记、区长马正华主持召开先导区建设方案过堂会。\n", "江苏", ("speeches", "province", "江苏")),
+    "speaker": ("云南省委常委会日前召开会议，研究部署碳达峰碳中和工作。\n", "王宁", ("speeches", "speaker", "王宁")),
+    "speaker_role": ("讲座中，徐锭明围绕碳达峰碳中和作了解读。\n", "国家能源专家咨询委员会副主任",
+                     ("speeches", "speaker_role", "国家能源专家咨询委员会副主任")),
+    "occasion": ("近日，浙江省委书记袁家军强调，要抓好碳达峰碳中和工作。\n", "省委常委会会议",
+                 ("speeches", "occasion", "省委常委会会议")),
+    "level": ("7月22日，浙江省委书记袁家军主持召开会议。\n", "市", ("speeches", "admin_level", "city")),
+    "title": ("7月22日，浙江省委书记袁家军主持召开会议。\n", "浙江部署碳达峰", ("documents", "title", "浙江部署碳达峰")),
+    "source": ("7月22日，浙江省委书记袁家军主持召开会议。\n", "浙江日报", ("documents", "source", "浙江日报")),
+    "author": ("7月22日，浙江省委书记袁家军主持召开会议。\n", "张三", ("documents", "author", "张三")),
+    "url": ("7月22日，浙江省委书记袁家军主持召开会议。\n", "https://example.org/a.html",
+            ("documents", "url", "https://example.org/a.html")),
+    "published": ("日前，浙江省委书记袁家军主持召开会议。\n", "2021-07-23",
+                  ("documents", "published", pd.Timestamp("2021-07-23"))),
+}
+
+
+def test_every_metadata_field_reaches_the_tables(tmp_path):
+    """Each field metadata.csv accepts changes the tables when the text lacks the fact: none is dropped silently."""
+    from shuangtan.sidecars import ALLOWED_FIELDS
+
+    assert set(FIELD_CASES) == set(ALLOWED_FIELDS)
+    bare = _corpus(tmp_path / "bare", {field: text for field, (text, _, _) in FIELD_CASES.items()})
+    tables = _corpus(tmp_path / "meta", {field: text for field, (text, _, _) in FIELD_CASES.items()},
+                     "".join(f"{field},,{field},{value},test\n" for field, (_, value, _) in FIELD_CASES.items()))
+    for field, (_text, _value, (table, column, expected)) in FIELD_CASES.items():
+        before = getattr(bare, table).set_index("doc_id").loc[field, column]
+        after = getattr(tables, table).set_index("doc_id").loc[field, column]
+        assert after == expected and not before == expected, (field, before, after)
+    rows = tables.speeches.set_index("doc_id")
+    assert rows.loc["published", "date_before"] == pd.Timestamp("2021-07-23")  # 日前: bounded by the metadata date
+    assert tables.documents.set_index("doc_id").loc["published", "published_source"] == "metadata"
+    assert "admin level city from metadata.csv replaces province" in " ".join(tables.quality["message"])
+
+
+def test_metadata_office_and_occasion_never_replace_what_the_text_gives(tmp_path):
+    text = "7月22日，浙江省委书记袁家军主持召开省碳达峰碳中和工作领导小组会议。\n"
+    tables = _corpus(tmp_path, {"a": text}, "a,,speaker_role,省长,test\na,,occasion,座谈会,test\n")
+    row = _row(tables, "a")
+    assert (row["speaker_role"], row["occasion"]) == ("浙江省委书记", "省碳达峰碳中和工作领导小组会议")
+    messages = " ".join(tables.quality.loc[tables.quality["check"] == "metadata", "message"])
+    assert "metadata speaker_role 省长 ignored" in messages and "metadata occasion 座谈会 ignored" in messages

@@ -3,7 +3,7 @@
 :func:`build_document` cleans a :class:`~shuangtan.files.RawDocument`, harvests then removes page
 furniture (:mod:`shuangtan.furniture`) and fills the document row (title, source, author, URL and the
 publication date, China local time, from front matter or a page header). Facts the page does not
-state (title, source) come from metadata.csv. :class:`Recorder` collects the quality rows of every
+state (title, source, author, URL, publication date) come from metadata.csv. :class:`Recorder` collects the quality rows of every
 step (``QUALITY_COLUMNS``); the statements of a document are extracted by :mod:`shuangtan.statements`.
 """
 
@@ -25,6 +25,8 @@ from .han import to_simplified
 DOCUMENT_COLUMNS = ["doc_id", "path", "status", "error", "title", "source", "published", "published_source",
                     "author", "url", "script", "encoding", "n_raw_chars", "n_chars", "n_speeches", "sha1", "text"]
 QUALITY_COLUMNS = ["doc_id", "path", "check", "severity", "count", "position", "span", "message"]
+# metadata.csv facts about a whole document: each fills the field when the document gives none.
+DOCUMENT_FACTS = ("title", "source", "author", "url", "published")
 
 
 @dataclass
@@ -99,16 +101,19 @@ def build_document(raw: RawDocument, builder: Recorder, corrections: dict[str, l
     source = str(fields.get("author") or "") or result.captured.get("source", "") or facts.get("source", "")
     author = facts.get("author", "")
     url = next((str(fields[key]) for key in _URL_FIELDS if fields.get(key)), "") or facts.get("url", "")
-    for fact in ("title", "source"):
-        if (raw.doc_id, "", fact) in builder.metadata:
-            value, note = builder.metadata[(raw.doc_id, "", fact)]
-            if {"title": title, "source": source}[fact]:
-                builder.note(raw.doc_id, path, "metadata", "warning",
-                             message=f"metadata {fact} ignored: the document itself gives one")
-            elif fact == "title":
-                title = value
-            else:
-                source = value
+    given = {"title": title, "source": source, "author": author, "url": url}
+    for fact in DOCUMENT_FACTS:
+        if (raw.doc_id, "", fact) not in builder.metadata:
+            continue
+        value, _note = builder.metadata[(raw.doc_id, "", fact)]
+        if (published is not None) if fact == "published" else given[fact]:
+            builder.note(raw.doc_id, path, "metadata", "warning",
+                         message=f"metadata {fact} ignored: the document itself gives one")
+        elif fact == "published":
+            published, published_source = pd.Timestamp(value), "metadata"
+        else:
+            given[fact] = value
+    title, source, author, url = given["title"], given["source"], given["author"], given["url"]
     for fact, value in (("title", title), ("source", source)):
         if not value:
             builder.note(raw.doc_id, path, f"missing_{fact}", "warning",

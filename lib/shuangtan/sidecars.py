@@ -40,9 +40,16 @@ ALLOWED_FIELDS = {
     "source": "publisher or outlet",
     "published": "publication date of the document",
     "occasion": "occasion of the statement (meeting, inspection …)",
-    "level": "administrative level of the statement (province, city, district, central)",
+    "level": "administrative level of the statement (province, city, district, central); replaces the level the text suggests",
     "author": "author of the document",
     "url": "address the document was saved from",
+}
+# Words accepted for the `level` field, and the admin level each one means.
+ADMIN_LEVELS = {
+    **dict.fromkeys(("province", "provincial", "省", "省级"), "province"),
+    **dict.fromkeys(("city", "prefecture", "市", "市级", "地级", "州"), "city"),
+    **dict.fromkeys(("district", "county", "区", "县", "区县", "县级", "区级"), "district"),
+    **dict.fromkeys(("central", "national", "中央", "国家"), "central"),
 }
 METADATA_COLUMNS = ("doc_id", "province", "field", "value", "source_note")
 CORRECTION_COLUMNS = ("doc_id", "wrong", "right", "note")
@@ -110,6 +117,11 @@ def _normalise_value(field: str, value: str) -> tuple[str, str]:
             return "", problem or f"{field} '{value}' is not a date: write it as 2021-09-14"
         return (moment.strftime("%Y-%m-%d") if field == "date" or moment == moment.replace(hour=0, minute=0, second=0)
                 else moment.strftime("%Y-%m-%d %H:%M:%S")), ""
+    if field == "level":
+        level = ADMIN_LEVELS.get(unicodedata.normalize("NFKC", value).strip().lower())
+        if level is None:
+            return "", f"level '{value}' is not one of province, city, district, central (or 省, 市, 区/县, 中央)"
+        return level, ""
     if field == "province":
         resolved = resolve_province(value)
         if resolved is None:

@@ -3,7 +3,7 @@
 :func:`choose_speaker` picks the official who speaks or presides at the reported event of a
 one-article page (a speech counts more than presiding; a leader whose earlier speech is relayed or
 cited, :func:`relayed`, is never the speaker; at a central body's event its own official comes
-first). :func:`parse_speaker` and :func:`parse_occasion` read the lead of a compilation entry.
+first). :func:`parse_speaker` and :func:`parse_occasion` read the lead of a statement.
 """
 
 from __future__ import annotations
@@ -45,7 +45,13 @@ _ROLE_ONLY = re.compile(rf"(?P<role>[^，。：\n]*?(?:{_TITLES}))(?=[在主到�
 _NAME_TITLE = re.compile(rf"(?P<name>[{HAN}]{{2,3}})(?P<role>总书记)")
 _LEADING_VERBS = re.compile(r"^(?:在|到|赴|于|出席|主持召开|主持|召开)+")
 _TRAILING_VERBS = re.compile(r"(?:时|上|中|期间)?[，,]?(?:(?:上|时)?(?:强调|指出|说|表示|讲话|要求|讲到|介绍|并讲话|并作总结))*[：:。]?$")
-_GENERIC_OCCASION = re.compile(r"^(?:出席)?(?:会议)?(?:并)?(?:讲话|作总结|致辞)?$")
+_GENERIC_OCCASION = re.compile(r"^(?:出席|召开)?(?:会议)?(?:并)?(?:讲话|作总结|致辞)?$")
+# "带领/率领…调研组": a delegation's leader; the occasion is in the next clause (赴…调研).
+_LEADS_GROUP = re.compile(r"^(?:带领|率领|率)\S*(?:组|团|队)$")
+# A clause that only says what about (围绕…, 根据…) or only that someone spoke: no occasion named.
+_EVENT_WORD = r"会|调研|考察|检查|督导|座谈|讲座|论坛|学习|活动|仪式|发布|启动|走访|视察|会见|培训|签约|开幕"
+_TOPIC_ONLY = re.compile(rf"^(?:(?:围绕|根据|按照|结合|就|对|为)(?:(?!{_EVENT_WORD}).)*$|(?:强调|指出|表示|要求|说|认为)\S*$"
+                         r"|(?:召开|出席|主持)$)")
 
 
 def parse_speaker(lead: str) -> tuple[str, str, int]:
@@ -61,14 +67,28 @@ def parse_speaker(lead: str) -> tuple[str, str, int]:
 
 
 def parse_occasion(lead: str, speaker_end: int, speaker: str) -> str:
-    """Return the occasion: what the lead says after the speaker, or the clause after the date."""
+    """Return the occasion: the clause of the lead after the speaker, or the clause after the date ('' when neither names one).
+
+    Only the first clause counts (what follows a comma is what was said or decided there); a
+    delegation's "led by" clause (带领…调研组，赴…) gives way to the clause that follows it; a clause
+    that is only a topic (围绕…, 根据…) or only a speech verb (强调) is no occasion.
+    """
     after = lead[speaker_end:] if speaker_end >= 0 else ""
-    occasion = _TRAILING_VERBS.sub("", _LEADING_VERBS.sub("", after)).strip("，, ")
+    occasion = _event_clause(after)
+    occasion = "" if _TOPIC_ONLY.match(occasion) else occasion
     if not occasion or _GENERIC_OCCASION.match(occasion) or speaker_end < 0:
         first_clause = re.split(r"[，。]", lead.lstrip("，,下午上晚"), maxsplit=1)[0]
         if first_clause and (not speaker or speaker not in first_clause):
-            occasion = re.sub(r"在\S{2,6}召开$", "", first_clause)
-    return occasion
+            occasion = _TRAILING_VERBS.sub("", re.sub(r"在\S{2,6}召开$", "", first_clause))
+    return "" if _TOPIC_ONLY.match(occasion) else occasion
+
+
+def _event_clause(text: str) -> str:
+    """Return the first clause of `text` naming where something happened, without leading and trailing verbs."""
+    clauses = [c.strip() for c in re.split(r"[，,；;。]", text.lstrip("，, ")) if c.strip()]
+    if len(clauses) > 1 and _LEADS_GROUP.match(clauses[0]):
+        clauses = clauses[1:]
+    return _TRAILING_VERBS.sub("", _LEADING_VERBS.sub("", clauses[0])).strip() if clauses else ""
 
 
 def relayed(text: str, start: int, end: int) -> bool:

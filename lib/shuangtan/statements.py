@@ -14,8 +14,9 @@ lead line) and turns every other document, the ordinary one-article news report,
   abbreviations in context (外电入皖), places in the body; ``admin_level`` says province, city,
   district or central. Furniture (banners, 来源 lines) was removed first and never decides.
 
-Facts a text does not state come from metadata.csv (year, date, province, speaker). Everything
-doubted goes to the :class:`Recorder` as quality rows.
+Facts a text does not state come from metadata.csv (year, date, province, speaker, speaker_role,
+occasion); a metadata ``level`` replaces the admin level the text suggests. Everything doubted, and
+every metadata row the text overrules, goes to the :class:`Recorder` as quality rows.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def _speech_row(doc: dict[str, Any], number: str, heading: str, body: str, build
 def _finish_row(doc: dict[str, Any], builder: Recorder, speech_id: str, level: str, admin_level: str,
                 province: str | None, found: EventDate, speaker: str, role: str, occasion: str, lead: str,
                 text: str, whole_role: bool = False) -> dict[str, Any]:
-    """Return the statement row: metadata fills a missing speaker; doubts go to the quality report.
+    """Return the statement row: metadata fills a missing speaker, office or occasion and sets the level; doubts go to the quality report.
 
     ``whole_role`` keeps every office the text gives (``省委副书记、省长``); compilation entries keep
     the first one only.
@@ -141,25 +142,40 @@ def _finish_row(doc: dict[str, Any], builder: Recorder, speech_id: str, level: s
         builder.note(doc["doc_id"], doc["path"], "undated_statement", "warning", span=speech_id,
                      message=found.date_note.lstrip("; "))
     speaker_source = "text" if speaker else ""
-    meta = _metadata(builder, doc["doc_id"], province, "speaker")
-    if meta:
-        value, note = meta
-        if speaker:
-            builder.note(doc["doc_id"], doc["path"], "metadata", "warning", span=speech_id,
-                         message=f"metadata speaker {value} ignored: the text names {speaker}")
-        else:
-            speaker, speaker_source = value, "metadata"
+    speaker = _fill_from_metadata(doc, builder, speech_id, province, "speaker", speaker)
+    speaker_source = speaker_source or ("metadata" if speaker else "")
     if not speaker:
         builder.note(doc["doc_id"], doc["path"], "no_speaker", "warning", span=speech_id,
                      message="no speaker named in the lead; add a 'speaker' row to metadata.csv if known")
+    role = role if whole_role else role.split("、")[0]
+    role = _fill_from_metadata(doc, builder, speech_id, province, "speaker_role", role)
+    occasion = _fill_from_metadata(doc, builder, speech_id, province, "occasion", occasion)
+    meta = _metadata(builder, doc["doc_id"], province, "level")
+    if meta and meta[0] != admin_level:
+        builder.note(doc["doc_id"], doc["path"], "metadata", "info", span=speech_id,
+                     message=f"admin level {meta[0]} from metadata.csv replaces {admin_level}, what the text suggested")
+        admin_level = meta[0]
+        level = "central" if admin_level == "central" else ("provincial" if province else "unknown")
     info = province_info(province) if province else {}
     return dict(speech_id=speech_id, doc_id=doc["doc_id"], level=level, admin_level=admin_level,
                 province=province, province_code=info.get("iso_code"), region=info.get("region"),
                 date=found.date, date_source=found.date_source, date_note=found.date_note.lstrip("; "),
                 date_before=_stamp(found.date_before), date_end=_stamp(found.date_end), speaker=speaker,
-                speaker_role=role if whole_role else role.split("、")[0],
-                speaker_source=speaker_source, occasion=occasion, occasion_type=classify_occasion(occasion),
+                speaker_role=role, speaker_source=speaker_source, occasion=occasion, occasion_type=classify_occasion(occasion),
                 lead=lead, text=text, n_chars=len(text))
+
+
+def _fill_from_metadata(doc: dict[str, Any], builder: Recorder, speech_id: str, province: str | None, fact: str,
+                        found: str) -> str:
+    """Return what the text found for `fact`, else the metadata.csv value (a row the text overrules is reported)."""
+    meta = _metadata(builder, doc["doc_id"], province, fact)
+    if not meta:
+        return found
+    if found:
+        builder.note(doc["doc_id"], doc["path"], "metadata", "warning", span=speech_id,
+                     message=f"metadata {fact} {meta[0]} ignored: the text gives {found}")
+        return found
+    return meta[0]
 
 
 def _stamp(value: Any) -> Any:
