@@ -32,35 +32,30 @@ from scale import FLOOR_NOTEBOOK, PYTHON, ROOT  # noqa: E402
 RENDER = "import sys; from shuangtan.website.page import render; render(sys.argv[1], sys.argv[2], seeds=sys.argv[3])"
 
 
-def render(notebook: Path, work: Path, outputs: Path, seeds: Path) -> tuple[float, float]:
-    """Return (wall seconds, CPU seconds) to render one notebook; NaN when it fails."""
+def timed(command: list[str], what: str, outputs: Path) -> tuple[float, float]:
+    """Return (wall seconds, CPU seconds, from the children's rusage) of a command run with `outputs`; NaN when it fails."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    completed = subprocess.run([PYTHON, "-c", RENDER, str(notebook), str(work / f"{notebook.stem}.html"), str(seeds)],
-                               capture_output=True, text=True, env={**os.environ, "SHUANGTAN_OUTPUTS": str(outputs)},
-                               check=False)
+    completed = subprocess.run(command, capture_output=True, text=True, check=False,
+                               env={**os.environ, "SHUANGTAN_OUTPUTS": str(outputs)})
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if completed.returncode != 0:
-        print(f"  {notebook.name} failed: {completed.stderr.strip().splitlines()[-1:]}")
+        print(f"  {what} failed: {(completed.stdout + completed.stderr).strip().splitlines()[-1:]}")
         return float("nan"), float("nan")
     return wall, cpu
+
+
+def render(notebook: Path, work: Path, outputs: Path, seeds: Path) -> tuple[float, float]:
+    """Return (wall seconds, CPU seconds) to render one notebook; NaN when it fails."""
+    return timed([PYTHON, "-c", RENDER, str(notebook), str(work / f"{notebook.stem}.html"), str(seeds)],
+                 notebook.name, outputs)
 
 
 def build(seeds: Path, outputs: Path) -> tuple[float, float]:
-    """Return (wall seconds, CPU seconds) of `shuangtan report build` on `seeds` into a fresh `outputs`; NaN when it fails."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    completed = subprocess.run([PYTHON, "-m", "shuangtan", "report", "build", "--seeds", str(seeds),
-                                "--outputs", str(outputs)], capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if completed.returncode != 0:
-        print(f"  report build failed: {(completed.stdout + completed.stderr).strip().splitlines()[-1:]}")
-        return float("nan"), float("nan")
-    return wall, cpu
+    """Return (wall seconds, CPU seconds) of `shuangtan report build` (what `make report` runs) into a fresh `outputs`."""
+    return timed([PYTHON, "-m", "shuangtan", "report", "build", "--seeds", str(seeds)], "report build", outputs)
 
 
 def main(argv: list[str]) -> None:
