@@ -120,12 +120,15 @@ def harvest_furniture(text: str, title: str = "") -> Furniture:
     """
     rules = furniture_rules()
     result = Furniture(text="", title=title)
-    lines = []
+    lines, stamps = [], []
     for line in text.split("\n"):
         kind = _anywhere_kind(line, rules)
         if kind:
             result.counts[kind] += 1
             result.removed.append((kind, line))
+            stamp = re.search(_DATETIME, line) if len(line) <= 80 else None
+            if stamp and re.search(r"\d{1,2}[:：]\d{2}", stamp.group(0)):
+                stamps.append(stamp.group(0))  # "©原创   2022-03-30 10:55": a banner carrying the page's time
         else:
             lines.append(line)
     body = [i for i, line in enumerate(lines) if is_body_line(line)]
@@ -140,6 +143,8 @@ def harvest_furniture(text: str, title: str = "") -> Furniture:
             result.removed.append((kind, line))
         else:
             kept.append(line)
+    if stamps:
+        result.facts.setdefault("published", stamps[0])  # only when no header line gave the time
     kept = _drop_repeated_headlines(kept, result)
     result.text = "\n".join(_join_wrapped(kept, result))
     return result

@@ -14,13 +14,13 @@ from functools import lru_cache
 from .han import HAN
 
 _TITLES_WIDE = ("书记|组长|主任|省长|市长|区长|县长|州长|旗长|盟长|主席|司长|部长|总理|厅长|局长|委员长|秘书长|院长|行长"
-                "|董事长|专员|巡视员")
+                "|董事长|专员|巡视员|发言人")
 CANDIDATE = re.compile(rf"(?P<role>[^，。：；\n（）()]*?(?:{_TITLES_WIDE}))(?P<name>(?![在主到赴出会召于的和与及等率对作并同])"
-                        rf"[{HAN}]{{2,3}}?)(?=在|主持|到|赴|出席|会见|召开|指出|强调|表示|说|讲话|要求|介绍|率|带|参加|一行|作|对|围绕|听取|则|也|还|就|"
+                        rf"[{HAN}]{{2,3}}?)(?=在|主持|到|赴|出席|会见|召开|指出|强调|表示|说|讲话|要求|介绍|率|带|参加|一行|作|对|围绕|听取|则|也|还|就|近日|日前|"
                         rf"调研|考察|走访|拜会|看望|：|，|。|、|（|\(|同志)")
 _ROLE_PREFIX = re.compile(r"^.*?(?:会议由|由|会上|随后|期间|其中|邀请|特邀|陪同)(?=[^，。]*(?:书记|长|主任|主席))")
 NOT_NAMES = frozenset({"同志", "主持", "出席", "讲话", "一行", "会议", "强调", "指出", "带队", "参加", "副组长", "成员",
-                        "召开", "等人", "出席会", "主持会"})
+                        "召开", "等人", "出席会", "主持会", "重要", "重大", "亲自", "关于"})  # 总书记重要讲话: no name
 # "讲座中，徐锭明围绕…", "邀请张三作专题辅导报告": a lecturer named without an office.
 LECTURER = re.compile(rf"(?:(?:讲座|报告会|辅导|授课|宣讲)(?:中|上)，(?P<name>[{HAN}]{{2,3}})(?=围绕|结合|从|以|就|对)"
                        rf"|(?:邀请|特邀|请)(?P<name2>[{HAN}]{{2,3}})(?=作|做|进行)[^，。]{{0,20}}(?:讲座|报告|辅导|授课))")
@@ -106,7 +106,7 @@ def _candidates(text: str) -> list[tuple[int, str, str]]:
     """Return (position, name, role) of officials named with an office in a text, relayed speakers left out."""
     found = []
     for match in CANDIDATE.finditer(text):
-        name, role = match.group("name"), _ROLE_PREFIX.sub("", match.group("role")).strip("，、 ")
+        name, role = match.group("name"), _ROLE_PREFIX.sub("", match.group("role")).strip("，、 “”\"‘’「」『』")
         if name in NOT_NAMES or re.search(r"[等们和及为是在的]", name):
             continue
         if relayed(text, match.start("role"), match.end("name")):
@@ -122,7 +122,9 @@ def choose_speaker(lead: str, body: str, national: bool = False) -> tuple[str, s
     """Return (name, role) of the official who speaks at the reported event: the one the text quotes most.
 
     A speech counts twice, presiding once. When a central body holds the event (``national``), its
-    own officials come first: a visiting group's leader, not the local host.
+    own officials come first: a visiting group's leader, not the local host. At any other event the
+    general secretary (习近平总书记) is the speaker only when the lead names him (not relayed); further
+    down he is quoted.
     """
     head = body[:700]
     start = head.find(lead) if lead else -1
@@ -131,6 +133,11 @@ def choose_speaker(lead: str, body: str, national: bool = False) -> tuple[str, s
         return "", ""
     if national and any(NATIONAL_ROLE.search(role) for _, _, role in candidates):
         candidates = [c for c in candidates if NATIONAL_ROLE.search(c[2])]
+    if not national:  # past the lead, a local page quotes the general secretary ("习近平总书记要求…"); he is not there
+        in_lead = len(lead) if start >= 0 else 0
+        candidates = [c for c in candidates if c[2] != "总书记" or c[0] < in_lead]
+        if not candidates:
+            return "", ""
     scores: dict[str, int] = {}
     for position, name, _ in candidates:
         if name not in scores:

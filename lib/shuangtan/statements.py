@@ -45,6 +45,9 @@ SPEECH_COLUMNS = ["speech_id", "doc_id", "level", "admin_level", "province", "pr
 
 _CENTRAL_ACTOR = re.compile(r"中共中央|党中央|国务院|中央政治局|中央财经|全国人大|全国政协|国家发展改革委|国家发改委|"
                             r"国新办|国家[\u4e00-\u9fff]{1,8}(?:局|部|委|署|办)|生态环境部|工业和信息化部|中央[\u4e00-\u9fff]{0,6}(?:组|委|部)")
+# "5月19日，2025（第三届）两岸碳中和大会在福州举行", "7月10日，2023年广西节能宣传周…启动": the event named right
+# after its month and day carries its year (a target year such as 2030年前 never stands there).
+_EVENT_YEAR = re.compile(r"^[^，。]{0,6}?\d{1,2}月\d{1,2}日[，,]\s*((?:19|20)\d{2})(?:年(?![前底末初以起]|\d)|\s*[（(]第)")
 _MUNICIPALITIES = frozenset({"北京", "上海", "天津", "重庆"})
 _AUTONOMOUS = frozenset({"内蒙古", "广西", "西藏", "宁夏", "新疆"})
 _TIER_IN_ROLE = (("district", re.compile(r"(?<!自治)(?<!地)区(?!域)|县|旗(?!帜)")),
@@ -235,7 +238,7 @@ def _article_row(doc: dict[str, Any], builder: Recorder) -> dict[str, Any]:
             speaker = named[0]
     head = f"{title}\n{lead}"
     year_hint = None
-    hint = re.search(r"((?:19|20)\d{2})年度", head)
+    hint = re.search(r"((?:19|20)\d{2})年度", head) or _EVENT_YEAR.search(DATELINE.sub("", lead))
     if hint:
         year_hint = (hint.group(1), f"the year from '{hint.group(0)}' in the text (a {hint.group(0)} event)")
     # A first pass dates the event without a province; the province may need the date (tenure).
