@@ -80,6 +80,12 @@ def test_an_event_named_with_its_year_dates_its_month_and_day(real):
     assert rows.loc["sw13_guangxi_gqsoso", "date"] == pd.Timestamp("2023-07-10")  # 7月10日，2023年广西节能宣传周
 
 
+def test_a_preamble_citing_the_centre_does_not_make_a_county_notice_central(real):
+    # sw22: "为深入贯彻…，全面落实党中央、国务院，省委、省政府…的决策部署，…" opens 岳阳县's plan.
+    row = real.speeches.set_index("doc_id").loc["sw22_hunan_yyxgov"]
+    assert (row["level"], row["province"]) == ("provincial", "湖南")
+
+
 def test_titles_are_never_page_furniture(real):
     titles = real.documents.set_index("doc_id")["title"]
     assert titles["sw22_hunan_yyxgov"] == "岳阳县人民政府关于印发《岳阳县碳达峰实施方案》的通知"  # after a 索引号 block

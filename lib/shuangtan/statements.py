@@ -48,6 +48,9 @@ _CENTRAL_ACTOR = re.compile(r"中共中央|党中央|国务院|中央政治局|�
 # "5月19日，2025（第三届）两岸碳中和大会在福州举行", "7月10日，2023年广西节能宣传周…启动": the event named right
 # after its month and day carries its year (a target year such as 2030年前 never stands there).
 _EVENT_YEAR = re.compile(r"^[^，。]{0,6}?\d{1,2}月\d{1,2}日[，,]\s*((?:19|20)\d{2})(?:年(?![前底末初以起]|\d)|\s*[（(]第)")
+# A clause that says why or on whose instructions (为…, 全面落实党中央、国务院…), not who acts.
+_WHY_CLAUSE = re.compile(r"^(?:为了|为|根据|按照|围绕|对照|结合|在[^，]{0,20}(?:下|中)"
+                         r"|(?:全面|深入|认真|坚决|切实)?(?:学习贯彻|贯彻落实|贯彻|落实))")
 _MUNICIPALITIES = frozenset({"北京", "上海", "天津", "重庆"})
 _AUTONOMOUS = frozenset({"内蒙古", "广西", "西藏", "宁夏", "新疆"})
 _TIER_IN_ROLE = (("district", re.compile(r"(?<!自治)(?<!地)区(?!域)|县|旗(?!帜)")),
@@ -315,8 +318,8 @@ def _first_clause(lead: str, role: str) -> str:
     match = EVENT_DATE.search(lead) or RELATIVE.search(lead)
     clause = lead[match.end():] if match else lead
     clauses = [c for c in re.split(r"[，。；,]", clause.lstrip("，,上下午晚间 ")) if c]
-    while len(clauses) > 1 and re.match(r"^(?:为了|为|根据|按照|围绕|对照|结合|在[^，]{0,20}(?:下|中))", clauses[0]):
-        clauses = clauses[1:]  # "为确保完成党中央…部署，" says why, not who
+    while len(clauses) > 1 and _WHY_CLAUSE.match(clauses[0]):
+        clauses = clauses[1:]  # "为确保完成党中央…部署，", "全面落实党中央、国务院…决策部署，" say why, not who
     clause = clauses[0] if clauses else ""
     if role and not NATIONAL_ROLE.search(role):
         clause = clause.replace(role, "")
