@@ -217,3 +217,12 @@ def test_metadata_office_and_occasion_never_replace_what_the_text_gives(tmp_path
     assert (row["speaker_role"], row["occasion"]) == ("浙江省委书记", "省碳达峰碳中和工作领导小组会议")
     messages = " ".join(tables.quality.loc[tables.quality["check"] == "metadata", "message"])
     assert "metadata speaker_role 省长 ignored" in messages and "metadata occasion 座谈会 ignored" in messages
+
+
+def test_yu_is_a_surname_but_yu_jinri_is_no_name(tmp_path):
+    tables = _corpus(tmp_path, {
+        "a": "8月3日，北京市生态环境局副局长、新闻发言人于建华在峰会上发表致辞时表示，要做好碳达峰工作。\n",
+        "b": "浙江省委书记于近日主持召开会议，研究部署碳达峰碳中和工作。\n"})
+    rows = tables.speeches.set_index("doc_id")
+    assert (rows.loc["a", "speaker"], rows.loc["a", "speaker_role"]) == ("于建华", "北京市生态环境局副局长、新闻发言人")
+    assert rows.loc["b", "speaker"] != "于近日"

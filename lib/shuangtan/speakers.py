@@ -15,12 +15,14 @@ from .han import HAN
 
 _TITLES_WIDE = ("书记|组长|主任|省长|市长|区长|县长|州长|旗长|盟长|主席|司长|部长|总理|厅长|局长|委员长|秘书长|院长|行长"
                 "|董事长|专员|巡视员|发言人")
-CANDIDATE = re.compile(rf"(?P<role>[^，。：；\n（）()]*?(?:{_TITLES_WIDE}))(?P<name>(?![在主到赴出会召于的和与及等率对作并同])"
+CANDIDATE = re.compile(rf"(?P<role>[^，。：；\n（）()]*?(?:{_TITLES_WIDE}))(?P<name>(?![在主到赴出会召的和与及等率对作并同])"
                         rf"[{HAN}]{{2,3}}?)(?=在|主持|到|赴|出席|会见|召开|指出|强调|表示|说|讲话|要求|介绍|率|带|参加|一行|作|对|围绕|听取|则|也|还|就|近日|日前|"
                         rf"调研|考察|走访|拜会|看望|：|，|。|、|（|\(|同志)")
 _ROLE_PREFIX = re.compile(r"^.*?(?:会议由|由|会上|随后|期间|其中|邀请|特邀|陪同)(?=[^，。]*(?:书记|长|主任|主席))")
 NOT_NAMES = frozenset({"同志", "主持", "出席", "讲话", "一行", "会议", "强调", "指出", "带队", "参加", "副组长", "成员",
                         "召开", "等人", "出席会", "主持会", "重要", "重大", "亲自", "关于"})  # 总书记重要讲话: no name
+# 于 is a surname (于建华) and a preposition: "省长于近日主持" names no 于近日.
+_NOT_SURNAME_YU = re.compile(r"于(?:近日|日前|今日|昨日|今天|昨天|当天|当日|本月|上午|下午|晚间|近期|今年|去年|年初|月初)")
 # "讲座中，徐锭明围绕…", "邀请张三作专题辅导报告": a lecturer named without an office.
 LECTURER = re.compile(rf"(?:(?:讲座|报告会|辅导|授课|宣讲)(?:中|上)，(?P<name>[{HAN}]{{2,3}})(?=围绕|结合|从|以|就|对)"
                        rf"|(?:邀请|特邀|请)(?P<name2>[{HAN}]{{2,3}})(?=作|做|进行)[^，。]{{0,20}}(?:讲座|报告|辅导|授课))")
@@ -107,7 +109,7 @@ def _candidates(text: str) -> list[tuple[int, str, str]]:
     found = []
     for match in CANDIDATE.finditer(text):
         name, role = match.group("name"), _ROLE_PREFIX.sub("", match.group("role")).strip("，、 “”\"‘’「」『』")
-        if name in NOT_NAMES or re.search(r"[等们和及为是在的]", name):
+        if name in NOT_NAMES or re.search(r"[等们和及为是在的]", name) or _NOT_SURNAME_YU.match(name):
             continue
         if relayed(text, match.start("role"), match.end("name")):
             continue
