@@ -39,7 +39,7 @@ EVENT_DATE = re.compile(
 # A day without a month (``27日上午``) after a wire dateline or in a report of the same month.
 _DAY_ONLY = re.compile(r"(?<![月\d年.\-/])(?P<day>\d{1,2})日(?!内|起|前|后|以|至|到|止|电|讯|期|均|[\d])")
 _RELATIVE = {"前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0}
-RELATIVE = re.compile(r"(?P<word>前天|前日|昨天|昨日|今天|今日)(?:\s*[（(]?(?P<day>\d{1,2})日[)）]?)?"
+RELATIVE = re.compile(r"(?<!当)(?P<word>前天|前日|昨天|昨日|今天|今日)(?:\s*[（(]?(?P<day>\d{1,2})日[)）]?)?"
                       r"(?=上午|下午|晚上|晚间|晚|早上|中午|凌晨|，|,|在|召开|举行|主持|[\u4e00-\u9fff])")
 VAGUE = re.compile(r"日前|近日|近期|前不久|不久前|近来|最近|前些天|连日来")
 # A wire or newspaper dateline: 新华社北京7月27日电, 中评社北京7月27日电, 本报杭州5月21日讯.

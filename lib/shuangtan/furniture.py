@@ -31,6 +31,8 @@ MIN_TITLE_CHARS = 6
 _DATETIME = (r"(?:19|20)\d{2}\s*(?:[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)"
              r"(?:\s*(?:星期.|周.))?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
 _URL = r"https?://[^\s，。、“”]+"
+# The issuer line of a notice's signature block (…人民政府, …管委会, …办公室): the date under it is the notice's.
+_SIGNER = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府|委员会|管委会|办公室|办公厅|党委|省委|市委|区委|县委|厅|局|委)$")
 _SEPARATORS = re.compile(r"^[\s|丨｜·•/／\-—_,，;；:：【】\[\]()（）]*$")
 
 
@@ -137,6 +139,9 @@ def harvest_furniture(text: str, title: str = "") -> Furniture:
     kept: list[str] = []
     for index, line in enumerate(lines):
         edge = index < first_body or index > last_body
+        if index and _SIGNER.match(lines[index - 1].strip()) and re.fullmatch(_DATETIME, line.strip()):
+            kept.append(line)  # a notice's own date under its issuer (落款), not the page's date
+            continue
         kind = _furniture_kind(line, edge, result.facts, rules)
         if kind:
             result.counts[kind] += 1
@@ -183,7 +188,9 @@ def _furniture_kind(line: str, edge: bool, facts: dict[str, str], rules: dict) -
     """Return the furniture kind of a line ('' when it is text); facts it carries go into ``facts``."""
     if edge or len(line) <= MAX_META_LINE:
         meta = parse_meta_line(line)
-        if meta is not None and (edge or meta.keys() - {"published"} or len(line) < 30):
+        # Inside the text a bare date line is a letter's or notice's own date (落款), not the page's.
+        labelled = edge or rules["field_re"].search(line) is not None
+        if meta is not None and labelled and (edge or meta.keys() - {"published"} or len(line) < 30):
             for fact, value in meta.items():
                 facts.setdefault(fact, value)
             return "meta_line"

@@ -45,9 +45,13 @@ SPEECH_COLUMNS = ["speech_id", "doc_id", "level", "admin_level", "province", "pr
 
 _CENTRAL_ACTOR = re.compile(r"中共中央|党中央|国务院|中央政治局|中央财经|全国人大|全国政协|国家发展改革委|国家发改委|"
                             r"国新办|国家[\u4e00-\u9fff]{1,8}(?:局|部|委|署|办)|生态环境部|工业和信息化部|中央[\u4e00-\u9fff]{0,6}(?:组|委|部)")
-# "5月19日，2025（第三届）两岸碳中和大会在福州举行", "7月10日，2023年广西节能宣传周…启动": the event named right
-# after its month and day carries its year (a target year such as 2030年前 never stands there).
-_EVENT_YEAR = re.compile(r"^[^，。]{0,6}?\d{1,2}月\d{1,2}日[，,]\s*((?:19|20)\d{2})(?:年(?![前底末初以起]|\d)|\s*[（(]第)")
+# "5月19日，2025（第三届）两岸碳中和大会在福州举行", "7月10日，2023年广西节能宣传周…启动", "8月29日上午，2023绿色
+#低碳高质量发展大会在烟台开幕", "5月13日，我市举办“2024年全国节能宣传周”": the event named right after its month and
+# day carries its year (a target year such as 2030年前 or 2030年碳达峰 never names an event).
+_EVENT_YEAR = re.compile(
+    r"(?:^|[，,])[^，。]{0,6}?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚间|晚)?[，,]\s*[^，。\d]{0,8}?[“「《]?((?:19|20)\d{2})"
+    r"(?:年(?![前底末初以起内]|\d|碳|实现|达峰)|\s*[（(]第|(?=[\u4e00-\u9fff]))"
+    r"(?=[^，。]{0,30}?(?:大会|论坛|峰会|博览会|交易会|宣传周|活动|年会|展览会|交流会|研讨会|座谈会|推进会|启动仪式|开幕))")
 # A clause that says why or on whose instructions (为…, 全面落实党中央、国务院…), not who acts.
 _WHY_CLAUSE = re.compile(r"^(?:为了|为|根据|按照|围绕|对照|结合|在[^，]{0,20}(?:下|中)"
                          r"|(?:全面|深入|认真|坚决|切实)?(?:学习贯彻|贯彻落实|贯彻|落实))")

@@ -1,9 +1,12 @@
-"""The library on a second set of real pages it had never seen: tests/fixtures/real_pages_2 (22 pages).
+"""The library on two more sets of real pages: tests/fixtures/real_pages_2 and real_pages_3 (22 pages each).
 
-The gold (``_gold.csv``) was written by reading each page (see the folder's SOURCES.md). Before the
-fixes made for them, the library got province 19, date 15, speaker 19 and office 17 of 22 right.
-The pages it still gets wrong are listed in the notes column of the gold; each family fixed has its
-own test below. ``python tests/test_real_pages_2.py`` prints the per-field table.
+Each gold (``_gold.csv``) was written by reading the pages (see each folder's SOURCES.md), never from
+this library's output. Both sets were measured before any change was made for them:
+- real_pages_2: province 19, date 15, speaker 19, office 17 of 22 right;
+- real_pages_3 (held out until the real_pages_2 fixes were done): province 20, admin level 16,
+  date 14, speaker 18, office 18 of 22.
+The pages still wrong are explained in the notes column of each gold; each family fixed has its own
+test below. ``python tests/test_more_real_pages.py`` prints the per-field tables.
 """
 
 from __future__ import annotations
@@ -16,8 +19,12 @@ import pytest
 
 from shuangtan.corpus import build_corpus
 
-PAGES = Path(__file__).resolve().parent / "fixtures" / "real_pages_2"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SETS = ("real_pages_2", "real_pages_3")
 FIELDS = ("province", "admin_level", "date", "date_before", "speaker", "speaker_role")
+# Share of pages right per field, at least (admin level on real_pages_3: county-level cities and 兵团 divisions).
+THRESHOLDS = {"real_pages_2": dict.fromkeys(FIELDS, 0.85),
+              "real_pages_3": {**dict.fromkeys(FIELDS, 0.75), "admin_level": 0.7}}
 
 
 def _text(value) -> str:
@@ -26,9 +33,9 @@ def _text(value) -> str:
     return f"{value:%Y-%m-%d}" if isinstance(value, pd.Timestamp) else str(value)
 
 
-def comparison(tables) -> pd.DataFrame:
-    """Return one row per page and field: file, field, gold, found, ok (offices by containment)."""
-    gold = pd.read_csv(PAGES / "_gold.csv", dtype=str, keep_default_na=False)
+def comparison(tables, name: str) -> pd.DataFrame:
+    """Return one row per page and field of set `name`: file, field, gold, found, ok (offices by containment)."""
+    gold = pd.read_csv(FIXTURES / name / "_gold.csv", dtype=str, keep_default_na=False)
     found = tables.speeches.groupby("doc_id").first()
     rows = []
     for record in gold.to_dict("records"):
@@ -41,24 +48,31 @@ def comparison(tables) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def real():
-    return build_corpus(PAGES)
+def tables():
+    return {name: build_corpus(FIXTURES / name) for name in SETS}
 
 
 @pytest.fixture(scope="module")
-def compared(real):
-    return comparison(real)
+def real(tables):
+    return tables["real_pages_2"]
 
 
-def test_every_page_gives_one_statement(real):
-    assert len(real.documents) == 22 and (real.documents["status"] == "ok").all()
-    assert real.speeches.groupby("doc_id").size().eq(1).all()
+@pytest.fixture(scope="module")
+def held_out(tables):
+    return tables["real_pages_3"]
 
 
+@pytest.mark.parametrize("name", SETS)
+def test_every_page_gives_one_statement(tables, name):
+    assert len(tables[name].documents) == 22 and (tables[name].documents["status"] == "ok").all()
+    assert tables[name].speeches.groupby("doc_id").size().eq(1).all()
+
+
+@pytest.mark.parametrize("name", SETS)
 @pytest.mark.parametrize("field", FIELDS)
-def test_each_field_right_for_at_least_85_percent(compared, field):
-    rows = compared.loc[compared["field"] == field]
-    assert rows["ok"].mean() >= 0.85, rows.loc[~rows["ok"], ["file", "gold", "found"]].to_dict("records")
+def test_each_field_right_often_enough(tables, name, field):
+    rows = comparison(tables[name], name).query("field == @field")
+    assert rows["ok"].mean() >= THRESHOLDS[name][field], rows.loc[~rows["ok"], ["file", "gold", "found"]].to_dict("records")
 
 
 def test_the_general_secretary_quoted_on_a_local_page_is_not_its_speaker(real):
@@ -101,7 +115,28 @@ def test_office_is_read_without_quotes_and_before_a_vague_date(real):
     assert rows.loc["sw06_heilongjiang_zmdce", "speaker_role"].startswith("黑龙江省委书记")  # …许勤近日主持
 
 
+def test_a_notice_dated_under_its_issuer_does_not_date_the_page(held_out):
+    # h04, h17: "…管委会 / 2023年5月26日" signs the notice the page reprints; the page's 6月8日 is not 2022.
+    rows = held_out.speeches.set_index("doc_id")
+    for doc_id in ("h04_chongqing_rafflentry", "h17_qinghai_lzzcloud"):
+        assert pd.isna(rows.loc[doc_id, "date"]) or rows.loc[doc_id, "date"].year >= 2022, doc_id
+    assert held_out.documents.set_index("doc_id")["published"].isna()["h04_chongqing_rafflentry"]
+
+
+def test_a_current_date_widget_is_furniture_not_a_relative_date(held_out):
+    row = held_out.speeches.set_index("doc_id").loc["h14_neimenggu_hhhtzx"]  # "当前日期：" holds 前日
+    assert row["date"] == pd.Timestamp("2024-06-27") and "当前日期" not in row["lead"]
+
+
+def test_an_event_year_after_a_purpose_clause_or_a_time_of_day(held_out):
+    rows = held_out.speeches.set_index("doc_id")
+    assert rows.loc["h09_shandong_wzxrmtzx", "date"] == pd.Timestamp("2023-08-29")  # 8月29日上午,2023绿色…大会
+    assert rows.loc["h11_unnamed_wuhainews", "date"] == pd.Timestamp("2024-05-13")  # 为…,5月13日，…“2024年…宣传周”
+
+
 if __name__ == "__main__":
-    table = comparison(build_corpus(PAGES))
-    print(table.groupby("field", sort=False)["ok"].agg(right="sum", pages="size").to_string())
+    for name in SETS:
+        table = comparison(build_corpus(FIXTURES / name), name)
+        print(name)
+        print(table.groupby("field", sort=False)["ok"].agg(right="sum", pages="size").to_string())
     sys.exit(0)
