@@ -60,8 +60,9 @@ _AUTONOMOUS = frozenset({"内蒙古", "广西", "西藏", "宁夏", "新疆"})
 _TIER_IN_ROLE = (("district", re.compile(r"(?<!自治)(?<!地)区(?!域)|县|旗(?!帜)")),
                  ("city", re.compile(r"市(?!场)|州|盟")),
                  ("province", re.compile(r"省|自治区")))
-_TIER_IN_LEAD = (("district", re.compile(r"(?<!自治)(?:我区|全区|区委|区政府|区长)|我县|全县|县委|县政府|县长")),
-                 ("city", re.compile(r"我市|全市|市委|市政府|市长|全州|州委|州政府|州人大")),
+_TIER_IN_LEAD = (("district", re.compile(r"(?<!自治)(?:我区|全区|区委|区(?:人民)?政府|区长)|我县|全县|县委|县(?:人民)?政府|县长"
+                                          r"|(?:经开区|经济开发区|高新区|开发区|新区)管委会")),
+                 ("city", re.compile(r"我市|全市|市委|市(?:人民)?政府|市长|全州|州委|州(?:人民)?政府|州人大")),
                  ("province", re.compile(r"我省|全省|省委|省政府|省长|自治区")))
 _OFFICE_TITLES = {
     "secretary": lambda p: f"{p}{'市委' if p in _MUNICIPALITIES else '自治区党委' if p in _AUTONOMOUS else '省委'}书记",
@@ -354,6 +355,10 @@ def _admin_level(role: str, lead: str, province: str | None, places: list[Place]
             level = min(hits)[1]
     if not level:
         level = places[0].level if places else "province"
+    cities = [p for p in places if p.name.endswith("市") and p.province == province]
+    if (level == "city" and cities and all(p.level == "district" for p in cities)
+            and not any(p.level == "city" for p in places) and not re.search(r"[州盟]", role or "")):
+        level = "district"  # 临夏市's 市委书记, no prefecture named: a county-level city sits at the district tier
     if province in _MUNICIPALITIES and level == "city":
         level = "province"
     if level == "district" and province in _AUTONOMOUS and not any(p.level == "district" for p in places) \
