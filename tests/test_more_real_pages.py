@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from shuangtan.corpus import build_corpus
+from test_real_pages import _text  # a cell as a gold writes it
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SETS = ("real_pages_2", "real_pages_3")
@@ -26,12 +27,6 @@ FIELDS = ("province", "admin_level", "date", "date_before", "speaker", "speaker_
 # Share of pages right per field, at least.
 THRESHOLDS = {"real_pages_2": dict.fromkeys(FIELDS, 0.85),
               "real_pages_3": {**dict.fromkeys(FIELDS, 0.75), "province": 0.85, "admin_level": 0.85}}
-
-
-def _text(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return f"{value:%Y-%m-%d}" if isinstance(value, pd.Timestamp) else str(value)
 
 
 def comparison(tables, name: str) -> pd.DataFrame:
