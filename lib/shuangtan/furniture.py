@@ -31,6 +31,8 @@ MIN_TITLE_CHARS = 6
 _DATETIME = (r"(?:19|20)\d{2}\s*(?:[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)"
              r"(?:\s*(?:星期.|周.))?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
 _URL = r"https?://[^\s，。、“”]+"
+# A bare header over a list of other articles (a header with a title after it is one inline link).
+_LIST_HEADER = re.compile(r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|推荐阅读|延伸阅读|热点推荐|猜你喜欢|更多新闻)[：:]?$")
 # The issuer line of a notice's signature block (…人民政府, …管委会, …办公室): the date under it is the notice's.
 _SIGNER = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府|委员会|管委会|办公室|办公厅|党委|省委|市委|区委|县委|厅|局|委)$")
 _SEPARATORS = re.compile(r"^[\s|丨｜·•/／\-—_,，;；:：【】\[\]()（）]*$")
@@ -122,18 +124,26 @@ def harvest_furniture(text: str, title: str = "") -> Furniture:
     """
     rules = furniture_rules()
     result = Furniture(text="", title=title)
-    lines, stamps = [], []
+    lines, stamps, lists = [], [], []
     for line in text.split("\n"):
         kind = _anywhere_kind(line, rules)
         if kind:
             result.counts[kind] += 1
             result.removed.append((kind, line))
+            if _LIST_HEADER.match(line.strip()):
+                lists.append(len(lines))  # other articles follow this header
             stamp = re.search(_DATETIME, line) if len(line) <= 80 else None
             if stamp and re.search(r"\d{1,2}[:：]\d{2}", stamp.group(0)):
                 stamps.append(stamp.group(0))  # "©原创   2022-03-30 10:55": a banner carrying the page's time
         else:
             lines.append(line)
     body = [i for i, line in enumerate(lines) if is_body_line(line)]
+    cut = next((i for i in lists if body and i > body[0]), None)
+    if cut is not None:  # "相关新闻" after the article: the rest of the page is other articles
+        result.counts["related_articles"] += len([line for line in lines[cut:] if line.strip()])
+        result.removed.extend(("related_articles", line) for line in lines[cut:] if line.strip())
+        lines = lines[:cut]
+        body = [i for i in body if i < cut]
     first_body = body[0] if body else len(lines)
     last_body = body[-1] if body else len(lines)
     kept: list[str] = []

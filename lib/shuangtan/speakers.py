@@ -45,6 +45,10 @@ _VERBS = "在|主持|到|赴|出席|会见|召开|指出|强调|表示|说|讲�
 _ROLE_NAME = re.compile(rf"(?P<role>[^，。：\n]*?(?:{_TITLES}))(?P<name>(?![在主到赴出会召于的和与及等])[{HAN}]{{2,3}}?)(?={_VERBS})")
 _ROLE_ONLY = re.compile(rf"(?P<role>[^，。：\n]*?(?:{_TITLES}))(?=[在主到赴])")
 _NAME_TITLE = re.compile(rf"(?P<name>[{HAN}]{{2,3}})(?P<role>总书记)")
+# "，丁飞副市长在…召开", "。王宁省长主持": a name before its office, at the start of a clause.
+_NAME_BEFORE_OFFICE = re.compile(rf"(?:(?<=^)|(?<=[，。；、\n午]))(?P<name>[{HAN}]{{2,3}}?)"
+                                 r"(?P<role>(?:常务)?副?(?:省长|市长|区长|县长|州长|主席|厅长|局长))"
+                                 r"(?=在|主持|召开|出席|强调|指出|表示|带队|率|调研|一行)")
 _LEADING_VERBS = re.compile(r"^(?:在|到|赴|于|出席|主持召开|主持|召开)+")
 _TRAILING_VERBS = re.compile(r"(?:时|上|中|期间)?[，,]?(?:(?:上|时)?(?:强调|指出|说|表示|讲话|要求|讲到|介绍|并讲话|并作总结))*[：:。]?$")
 _GENERIC_OCCASION = re.compile(r"^(?:出席|召开)?(?:会议)?(?:并)?(?:讲话|作总结|致辞)?$")
@@ -116,6 +120,9 @@ def _candidates(text: str) -> list[tuple[int, str, str]]:
         found.append((match.start("name"), name, role))
     for match in _NAME_TITLE.finditer(text):
         if not relayed(text, match.start(), match.end()):
+            found.append((match.start(), match.group("name"), match.group("role")))
+    for match in _NAME_BEFORE_OFFICE.finditer(text):
+        if match.group("name") not in NOT_NAMES and not re.search(r"[等们和及为是在的由]", match.group("name")):
             found.append((match.start(), match.group("name"), match.group("role")))
     return sorted(found)
 
