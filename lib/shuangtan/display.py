@@ -42,6 +42,8 @@ TABLE_CSS = (  # selectors stronger than JupyterLab's `.jp-RenderedHTMLCommon td
     ".shuangtan-table-box table.shuangtan-table th,.shuangtan-table-box table.shuangtan-table td"
     "{text-align:left;vertical-align:top;padding:0.25em 0.6em;max-width:30em;white-space:normal;"
     "overflow-wrap:break-word;word-break:normal}"
+    # Chinese may break after any character: without a floor a crowded table squeezes it to one a line.
+    ".shuangtan-table-box table.shuangtan-table td:not(.shuangtan-nowrap):not(.shuangtan-number){min-width:12em}"
     ".shuangtan-table-box table.shuangtan-table th,.shuangtan-table-box table.shuangtan-table td.shuangtan-nowrap"
     "{white-space:nowrap}"
     ".shuangtan-table-box table.shuangtan-table td.shuangtan-number{text-align:right;"
