@@ -101,19 +101,18 @@ def build_document(raw: RawDocument, builder: Recorder, corrections: dict[str, l
     source = str(fields.get("author") or "") or result.captured.get("source", "") or facts.get("source", "")
     author = facts.get("author", "")
     url = next((str(fields[key]) for key in _URL_FIELDS if fields.get(key)), "") or facts.get("url", "")
-    given = {"title": title, "source": source, "author": author, "url": url}
+    given = {"title": title, "source": source, "author": author, "url": url, "published": published}
     for fact in DOCUMENT_FACTS:
-        if (raw.doc_id, "", fact) not in builder.metadata:
+        meta = builder.metadata.get((raw.doc_id, "", fact))
+        if meta is None:
             continue
-        value, _note = builder.metadata[(raw.doc_id, "", fact)]
-        if (published is not None) if fact == "published" else given[fact]:
+        if given[fact] is not None and given[fact] != "":
             builder.note(raw.doc_id, path, "metadata", "warning",
                          message=f"metadata {fact} ignored: the document itself gives one")
-        elif fact == "published":
-            published, published_source = pd.Timestamp(value), "metadata"
         else:
-            given[fact] = value
-    title, source, author, url = given["title"], given["source"], given["author"], given["url"]
+            given[fact] = pd.Timestamp(meta[0]) if fact == "published" else meta[0]
+            published_source = "metadata" if fact == "published" else published_source
+    title, source, author, url, published = (given[fact] for fact in ("title", "source", "author", "url", "published"))
     for fact, value in (("title", title), ("source", source)):
         if not value:
             builder.note(raw.doc_id, path, f"missing_{fact}", "warning",

@@ -132,16 +132,17 @@ def harvest_furniture(text: str, title: str = "") -> Furniture:
             result.removed.append((kind, line))
             if _LIST_HEADER.match(line.strip()):
                 lists.append(len(lines))  # other articles follow this header
-            stamp = re.search(_DATETIME, line) if len(line) <= 80 else None
-            if stamp and re.search(r"\d{1,2}[:：]\d{2}", stamp.group(0)):
-                stamps.append(stamp.group(0))  # "©原创   2022-03-30 10:55": a banner carrying the page's time
+            stamp = _timed_stamp(line)
+            if stamp:
+                stamps.append(stamp)  # "©原创   2022-03-30 10:55": a banner carrying the page's time
         else:
             lines.append(line)
     body = [i for i, line in enumerate(lines) if is_body_line(line)]
     cut = next((i for i in lists if body and i > body[0]), None)
     if cut is not None:  # "相关新闻" after the article: the rest of the page is other articles
-        result.counts["related_articles"] += len([line for line in lines[cut:] if line.strip()])
-        result.removed.extend(("related_articles", line) for line in lines[cut:] if line.strip())
+        others = [line for line in lines[cut:] if line.strip()]
+        result.counts["related_articles"] += len(others)
+        result.removed.extend(("related_articles", line) for line in others)
         lines = lines[:cut]
         body = [i for i in body if i < cut]
     first_body = body[0] if body else len(lines)
@@ -205,9 +206,9 @@ def _furniture_kind(line: str, edge: bool, facts: dict[str, str], rules: dict) -
                 facts.setdefault(fact, value)
             return "meta_line"
     if edge:
-        stamp = re.search(_DATETIME, line)
-        if stamp and len(line) <= 80 and re.search(r"\d{1,2}[:：]\d{2}", stamp.group(0)) and not re.search(r"[。，]", line):
-            facts.setdefault("published", stamp.group(0))  # "初生之犊网2025-07-06 16:05:50【休闲】9人已围观"
+        stamp = _timed_stamp(line)
+        if stamp and not re.search(r"[。，]", line):
+            facts.setdefault("published", stamp)  # "初生之犊网2025-07-06 16:05:50【休闲】9人已围观"
             return "site_stamp"
         for kind, pattern in rules["edges"].items():
             if pattern.match(line):
@@ -216,6 +217,12 @@ def _furniture_kind(line: str, edge: bool, facts: dict[str, str], rules: dict) -
             facts.setdefault("url", line.strip())
             return "url_line"
     return ""
+
+
+def _timed_stamp(line: str) -> str:
+    """Return the date-time with an hour and minute on a short line (at most 80 characters), else ''."""
+    stamp = re.search(_DATETIME, line) if len(line) <= 80 else None
+    return stamp.group(0) if stamp and re.search(r"\d{1,2}[:：]\d{2}", stamp.group(0)) else ""
 
 
 def _drop_repeated_headlines(lines: list[str], result: Furniture) -> list[str]:

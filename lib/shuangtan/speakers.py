@@ -108,12 +108,17 @@ def relayed(text: str, start: int, end: int) -> bool:
     return bool(_CITED_SPEECH.match(clause_after))
 
 
+def _could_be_name(name: str) -> bool:
+    """Return False for words a name pattern catches that are no person's name (会议, 重要, 于近日, 会议由 …)."""
+    return name not in NOT_NAMES and not re.search(r"[等们和及为是在的由]", name) and not _NOT_SURNAME_YU.match(name)
+
+
 def _candidates(text: str) -> list[tuple[int, str, str]]:
     """Return (position, name, role) of officials named with an office in a text, relayed speakers left out."""
     found = []
     for match in CANDIDATE.finditer(text):
         name, role = match.group("name"), _ROLE_PREFIX.sub("", match.group("role")).strip("，、 “”\"‘’「」『』")
-        if name in NOT_NAMES or re.search(r"[等们和及为是在的]", name) or _NOT_SURNAME_YU.match(name):
+        if not _could_be_name(name):
             continue
         if relayed(text, match.start("role"), match.end("name")):
             continue
@@ -122,7 +127,7 @@ def _candidates(text: str) -> list[tuple[int, str, str]]:
         if not relayed(text, match.start(), match.end()):
             found.append((match.start(), match.group("name"), match.group("role")))
     for match in _NAME_BEFORE_OFFICE.finditer(text):
-        if match.group("name") not in NOT_NAMES and not re.search(r"[等们和及为是在的由]", match.group("name")):
+        if _could_be_name(match.group("name")):
             found.append((match.start(), match.group("name"), match.group("role")))
     return sorted(found)
 

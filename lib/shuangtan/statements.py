@@ -137,14 +137,14 @@ def _speech_row(doc: dict[str, Any], number: str, heading: str, body: str, build
                      message=f"entry {number} is headed '{heading}', which is not one of the 31 provincial units: "
                              "fix the heading or the name; the entry is kept with no province")
     found = _date_of(lead, doc, province, builder)
-    return _finish_row(doc, builder, speech_id, "provincial" if province else "unknown", "province", province,
-                       found, speaker, role, occasion, lead, text)
+    return _finish_row(doc, builder, speech_id, "province", province, found, speaker, role, occasion, lead, text)
 
 
-def _finish_row(doc: dict[str, Any], builder: Recorder, speech_id: str, level: str, admin_level: str,
+def _finish_row(doc: dict[str, Any], builder: Recorder, speech_id: str, admin_level: str,
                 province: str | None, found: EventDate, speaker: str, role: str, occasion: str, lead: str,
                 text: str, whole_role: bool = False) -> dict[str, Any]:
-    """Return the statement row: metadata fills a missing speaker, office or occasion and sets the level; doubts go to the quality report.
+    """Return the statement row: metadata fills a missing speaker, office or occasion and sets the admin level,
+    from which the level (central, provincial, unknown) follows; doubts go to the quality report.
 
     ``whole_role`` keeps every office the text gives (``省委副书记、省长``); compilation entries keep
     the first one only.
@@ -166,7 +166,7 @@ def _finish_row(doc: dict[str, Any], builder: Recorder, speech_id: str, level: s
         builder.note(doc["doc_id"], doc["path"], "metadata", "info", span=speech_id,
                      message=f"admin level {meta[0]} from metadata.csv replaces {admin_level}, what the text suggested")
         admin_level = meta[0]
-        level = "central" if admin_level == "central" else ("provincial" if province else "unknown")
+    level = "central" if admin_level == "central" else ("provincial" if province else "unknown")
     info = province_info(province) if province else {}
     return dict(speech_id=speech_id, doc_id=doc["doc_id"], level=level, admin_level=admin_level,
                 province=province, province_code=info.get("iso_code"), region=info.get("region"),
@@ -270,13 +270,12 @@ def _article_row(doc: dict[str, Any], builder: Recorder) -> dict[str, Any]:
     if province is None and admin_level != "central":
         builder.note(doc["doc_id"], doc["path"], "unknown_province", "warning", span=speech_id,
                      message="no province, city or district named or implied: add a 'province' row to metadata.csv")
-    level = "central" if admin_level == "central" else ("provincial" if province else "unknown")
     plain_lead = DATELINE.sub("", lead)
     date_match = EVENT_DATE.search(plain_lead) or RELATIVE.search(plain_lead) or VAGUE.search(plain_lead)
     after_date = plain_lead[date_match.end():] if date_match else plain_lead
     name_end = after_date.find(speaker) + len(speaker) if speaker and speaker in after_date else -1
     occasion = parse_occasion(after_date, name_end, speaker) if lead else ""
-    return _finish_row(doc, builder, speech_id, level, admin_level, province, found, speaker, role, occasion,
+    return _finish_row(doc, builder, speech_id, admin_level, province, found, speaker, role, occasion,
                        lead, rest, whole_role=True)
 
 
